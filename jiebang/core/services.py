@@ -1,0 +1,165 @@
+"""Writes of the shared kernel: audit entries, attachments, notifications."""
+
+import hashlib
+import json
+import os
+import re
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jiebang.core import clock
+from jiebang.core.crypto import sm3_hex
+from jiebang.core.files import FILE_TYPES, sniff
+from jiebang.core.models import Attachment, AuditChainHead, AuditEntry, Notification
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_audit_payload(entry: AuditEntry) -> bytes:
+    """The exact bytes hashed for an entry; any edited column changes them."""
+    payload = {
+        "created_at": entry.created_at.isoformat(timespec="microseconds"),
+        "actor_id": entry.actor_id,
+        "actor_label": entry.actor_label,
+        "action": entry.action,
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+        "summary": entry.summary,
+        "data": entry.data,
+        "ip_address": entry.ip_address,
+    }
+    return json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    ).encode()
+
+
+def compute_entry_hash(prev_hash: str, entry: AuditEntry) -> str:
+    return sm3_hex(prev_hash.encode() + canonical_audit_payload(entry))
+
+
+def _client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record_audit(*, action, actor=None, target=None, summary="", data=None, request=None):
+    """Append one entry to the hash-chained audit log.
+
+    Side effects: locks the chain head row until the surrounding transaction ends (so
+    concurrent writers append in a single line), inserts the entry, advances the head.
+    """
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS_HASH)
+            head = AuditChainHead.objects.select_for_update().get(pk=1)
+        entry = AuditEntry(
+            created_at=clock.now(),
+            actor=actor,
+            actor_label=actor.get_username() if actor else "",
+            action=action,
+            target_type=target._meta.label_lower if target is not None else "",
+            target_id=str(target.pk) if target is not None else "",
+            summary=summary[:500],
+            data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
+            ip_address=_client_ip(request),
+            prev_hash=head.last_hash,
+        )
+        entry.entry_hash = compute_entry_hash(head.last_hash, entry)
+        entry.save(force_insert=True)
+        AuditChainHead.objects.filter(pk=1).update(last_hash=entry.entry_hash)
+    return entry
+
+
+def safe_filename(name: str) -> str:
+    """A display name without paths, control characters or reserved characters."""
+    name = os.path.basename((name or "").replace("\\", "/"))
+    name = unicodedata.normalize("NFC", name)
+    name = re.sub(r"[\x00-\x1f\x7f<>:\"/\\|?*]", "_", name).strip(" .")
+    if not name:
+        name = "附件"
+    stem, dot, ext = name.rpartition(".")
+    if dot and len(name) > 200:
+        name = stem[: 200 - len(ext) - 1] + "." + ext
+    return name[:200]
+
+
+def store_attachment(*, uploaded_file, kind, user, organization=None, allowed_types=None, max_bytes=None):
+    """Validate and store an upload; returns the Attachment.
+
+    Checks: size (setting or `max_bytes`), type recognised from the bytes, type allowed for
+    this kind, extension agreeing with the bytes. Raises ValidationError (Chinese) and writes
+    nothing when a check fails. Side effects: the file under PRIVATE_MEDIA_ROOT, the row.
+    """
+    max_bytes = max_bytes or settings.ATTACHMENT_MAX_BYTES
+    allowed = set(allowed_types or settings.ATTACHMENT_ALLOWED_TYPES)
+    name = safe_filename(uploaded_file.name)
+    if uploaded_file.size > max_bytes:
+        raise ValidationError(
+            _("文件“%(name)s”大小为%(size).1f MB，超过上限%(limit).1f MB，请压缩后再上传。")
+            % {"name": name, "size": uploaded_file.size / 1048576, "limit": max_bytes / 1048576},
+            code="too_large",
+        )
+    if uploaded_file.size == 0:
+        raise ValidationError(_("文件“%(name)s”是空文件。") % {"name": name}, code="empty")
+    data = uploaded_file.read()
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    file_type = sniff(data, extension)
+    allowed_names = "、".join(sorted(ext for t in allowed for ext in FILE_TYPES[t][0]))
+    if file_type is None or file_type not in allowed:
+        raise ValidationError(
+            _("文件“%(name)s”的内容不是允许的类型（允许：%(allowed)s）。")
+            % {"name": name, "allowed": allowed_names},
+            code="bad_type",
+        )
+    if extension not in FILE_TYPES[file_type][0]:
+        raise ValidationError(
+            _("文件“%(name)s”的扩展名与实际内容（%(type)s）不符，请使用正确的扩展名。")
+            % {"name": name, "type": file_type.upper()},
+            code="extension_mismatch",
+        )
+    attachment = Attachment(
+        kind=kind,
+        original_name=name,
+        file_type=file_type,
+        content_type=FILE_TYPES[file_type][1],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        sm3=sm3_hex(data),
+        organization=organization,
+        uploaded_by=user,
+        created_at=clock.now(),
+    )
+    attachment.file.save("upload.bin", ContentFile(data), save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def notify(recipients, *, title, body="", link=""):
+    """Put a message in each recipient's inbox and queue its email copy after commit.
+
+    Side effects: Notification rows (inside the caller's transaction); one email task per
+    recipient with an address, queued on commit.
+    """
+    from jiebang.core.tasks import send_notification_email
+
+    now = clock.now()
+    rows = Notification.objects.bulk_create(
+        [Notification(recipient=r, title=title, body=body, link=link, created_at=now) for r in recipients]
+    )
+    for row in rows:
+        if row.recipient.email:
+            transaction.on_commit(lambda pk=row.pk: send_notification_email.delay(pk))
+    return rows

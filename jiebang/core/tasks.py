@@ -1,0 +1,19 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+
+from jiebang.core.models import Notification
+
+
+@shared_task
+def send_notification_email(notification_id: int) -> None:
+    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if notification is None or not notification.recipient.email:
+        return
+    send_mail(
+        subject=f"[{settings.SITE_TITLE}] {notification.title}",
+        message=notification.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[notification.recipient.email],
+        fail_silently=True,
+    )

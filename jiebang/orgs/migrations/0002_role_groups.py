@@ -1,0 +1,14 @@
+from django.db import migrations
+
+ROLES = ["org_admin", "applicant", "district_officer", "bureau_officer", "expert", "auditor"]
+
+
+def create_groups(apps, schema_editor):
+    group = apps.get_model("auth", "Group")
+    for name in ROLES:
+        group.objects.get_or_create(name=name)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("orgs", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
+    operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]

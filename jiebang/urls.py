@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("", include("jiebang.core.urls")),
+    path("", include("jiebang.orgs.urls")),
+    path("", include("jiebang.calls.urls")),
+]
