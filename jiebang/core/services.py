@@ -45,7 +45,10 @@ def compute_entry_hash(prev_hash: str, entry: AuditEntry) -> str:
 def _client_ip(request) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    address = request.META.get("REMOTE_ADDR") or None
+    # Hash the address in the form the column stores (IPv6 is normalised on save), or the
+    # reloaded entry would no longer match its hash.
+    return AuditEntry._meta.get_field("ip_address").get_prep_value(address)
 
 
 def record_audit(*, action, actor=None, target=None, summary="", data=None, request=None):
@@ -92,7 +95,9 @@ def safe_filename(name: str) -> str:
     return name[:200]
 
 
-def store_attachment(*, uploaded_file, kind, user, organization=None, allowed_types=None, max_bytes=None):
+def store_attachment(
+    *, uploaded_file, kind, user, organization=None, allowed_types=None, max_bytes=None
+):
     """Validate and store an upload; returns the Attachment.
 
     Checks: size (setting or `max_bytes`), type recognised from the bytes, type allowed for
@@ -157,9 +162,19 @@ def notify(recipients, *, title, body="", link=""):
 
     now = clock.now()
     rows = Notification.objects.bulk_create(
-        [Notification(recipient=r, title=title, body=body, link=link, created_at=now) for r in recipients]
+        [
+            Notification(recipient=r, title=title, body=body, link=link, created_at=now)
+            for r in recipients
+        ]
     )
     for row in rows:
         if row.recipient.email:
             transaction.on_commit(lambda pk=row.pk: send_notification_email.delay(pk))
     return rows
+
+
+def mark_notifications_read(user) -> int:
+    """Mark the user's unread inbox messages read. Side effects: read_at on those rows."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=clock.now()
+    )

@@ -9,6 +9,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from jiebang.core import clock
+
 # GB 32100-2015: 31 characters, the digits and the capitals without I, O, Z, S, V.
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -36,7 +38,9 @@ def validate_uscc(value: str) -> None:
     value = (value or "").strip().upper()
     if len(value) != 18:
         raise ValidationError(
-            _("统一社会信用代码应为18位，当前为%(n)d位。"), code="uscc_length", params={"n": len(value)}
+            _("统一社会信用代码应为18位，当前为%(n)d位。"),
+            code="uscc_length",
+            params={"n": len(value)},
         )
     if not USCC_RE.match(value):
         raise ValidationError(
@@ -64,7 +68,7 @@ def is_valid_id_number(value: str) -> bool:
     if not isinstance(value, str) or not ID_RE.match(value):
         return False
     birth = id_birth_date(value)
-    if birth is None or birth.year < 1900 or birth > dt.date.today():
+    if birth is None or birth.year < 1900 or birth > clock.today():
         return False
     return id_check_digit(value[:17]) == value[17]
 
@@ -76,7 +80,7 @@ def validate_id_number(value: str) -> None:
             _("居民身份证号应为18位：前17位为数字，最后一位为数字或X。"), code="id_format"
         )
     birth = id_birth_date(value)
-    if birth is None or birth.year < 1900 or birth > dt.date.today():
+    if birth is None or birth.year < 1900 or birth > clock.today():
         raise ValidationError(_("居民身份证号中的出生日期无效。"), code="id_birth")
     if id_check_digit(value[:17]) != value[17]:
         raise ValidationError(_("居民身份证号校验位不正确，请核对。"), code="id_check")
@@ -96,6 +100,4 @@ def validate_phone(value: str) -> None:
     value = (value or "").strip()
     if is_valid_mobile(value) or re.match(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$", value):
         return
-    raise ValidationError(
-        _("请输入手机号码或带区号的固定电话，例如 0991-2824158。"), code="phone"
-    )
+    raise ValidationError(_("请输入手机号码或带区号的固定电话，例如 0991-2824158。"), code="phone")
