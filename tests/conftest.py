@@ -18,7 +18,9 @@ def pytest_runtest_setup(item):
     if connection.vendor == "postgresql":
         return
     if REQUIRE_POSTGRES:
-        pytest.fail("this test needs PostgreSQL (DATABASE_URL=postgres://…) and REQUIRE_POSTGRES=1 is set")
+        pytest.fail(
+            "this test needs PostgreSQL (DATABASE_URL=postgres://…) and REQUIRE_POSTGRES=1 is set"
+        )
     pytest.skip("runs in the PostgreSQL pass (DATABASE_URL=postgres://…)")
 
 

@@ -84,13 +84,19 @@ class Call(models.Model):
     )
 
     # Eligibility (二) and restrictions (四).
-    issuer_min_registration_years = models.PositiveSmallIntegerField(_("发榜方在本市注册年限（年）"), default=1)
+    issuer_min_registration_years = models.PositiveSmallIntegerField(
+        _("发榜方在本市注册年限（年）"), default=1
+    )
     credit_lookback_years = models.PositiveSmallIntegerField(_("信用记录回溯年限（年）"), default=3)
     credit_check_extends_to_transfer = models.BooleanField(
         _("成果转化类双方也核查严重失信记录"), default=False
     )
-    overdue_threshold_years = models.PositiveSmallIntegerField(_("逾期未验收认定年限（年）"), default=1)
-    unit_max_ongoing_projects = models.PositiveSmallIntegerField(_("单位市级研发在研项目上限（项）"), default=3)
+    overdue_threshold_years = models.PositiveSmallIntegerField(
+        _("逾期未验收认定年限（年）"), default=1
+    )
+    unit_max_ongoing_projects = models.PositiveSmallIntegerField(
+        _("单位市级研发在研项目上限（项）"), default=3
+    )
     principal_count = models.PositiveSmallIntegerField(
         _("主要承担人人数（含负责人）"), default=3, validators=positive
     )
@@ -101,32 +107,60 @@ class Call(models.Model):
 
     # Horse race (五(二)6).
     race_first_phase_cap_percent = models.DecimalField(
-        _("赛马制首期资助上限（%）"), max_digits=5, decimal_places=2, default=Decimal("20"), validators=percent
+        _("赛马制首期资助上限（%）"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20"),
+        validators=percent,
     )
-    race_min_routes = models.PositiveSmallIntegerField(_("赛马制最少技术路线数"), default=2, validators=[MinValueValidator(2)])
+    race_min_routes = models.PositiveSmallIntegerField(
+        _("赛马制最少技术路线数"), default=2, validators=[MinValueValidator(2)]
+    )
 
     # Later stages (domain.md §7), defaults where the guide is silent.
     expert_review_of_demands = models.BooleanField(_("发榜前进行需求专家论证"), default=True)
-    demand_review_experts = models.PositiveSmallIntegerField(_("需求论证专家人数"), default=5, validators=positive)
-    demand_review_criteria = models.JSONField(_("需求论证评审指标"), default=default_demand_criteria)
-    proposal_review_experts = models.PositiveSmallIntegerField(_("揭榜评审专家人数"), default=5, validators=positive)
-    proposal_review_criteria = models.JSONField(_("揭榜评审指标及权重"), default=default_proposal_criteria)
+    demand_review_experts = models.PositiveSmallIntegerField(
+        _("需求论证专家人数"), default=5, validators=positive
+    )
+    demand_review_criteria = models.JSONField(
+        _("需求论证评审指标"), default=default_demand_criteria
+    )
+    proposal_review_experts = models.PositiveSmallIntegerField(
+        _("揭榜评审专家人数"), default=5, validators=positive
+    )
+    proposal_review_criteria = models.JSONField(
+        _("揭榜评审指标及权重"), default=default_proposal_criteria
+    )
     score_spread_threshold = models.DecimalField(
         _("评分极差预警阈值（分）"), max_digits=5, decimal_places=2, default=Decimal("20")
     )
-    conflict_lookback_years = models.PositiveSmallIntegerField(_("专家回避追溯年限（年）"), default=3)
-    notice_working_days = models.PositiveSmallIntegerField(_("公示期（工作日）"), default=5, validators=positive)
+    conflict_lookback_years = models.PositiveSmallIntegerField(
+        _("专家回避追溯年限（年）"), default=3
+    )
+    notice_working_days = models.PositiveSmallIntegerField(
+        _("公示期（工作日）"), default=5, validators=positive
+    )
     subsidy_ratio_percent = models.DecimalField(
-        _("财政补助比例（%）"), max_digits=5, decimal_places=2, default=Decimal("30"), validators=percent
+        _("财政补助比例（%）"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("30"),
+        validators=percent,
     )
     subsidy_cap = models.DecimalField(
         _("财政补助上限（元）"), max_digits=14, decimal_places=2, default=Decimal("3000000.00")
     )
     issuer_matching_ratio_percent = models.DecimalField(
-        _("发榜方配套比例（%）"), max_digits=5, decimal_places=2, default=Decimal("100"), validators=percent
+        _("发榜方配套比例（%）"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=percent,
     )
     instalment_plan = models.JSONField(_("拨付计划"), default=default_instalment_plan)
-    midterm_after_months = models.PositiveSmallIntegerField(_("中期评估时间（立项后月数）"), default=12)
+    midterm_after_months = models.PositiveSmallIntegerField(
+        _("中期评估时间（立项后月数）"), default=12
+    )
     change_request_min_months_before_end = models.PositiveSmallIntegerField(
         _("变更申请至少提前（月）"), default=3
     )

@@ -102,7 +102,11 @@ class Attachment(models.Model):
     sm3 = models.CharField(max_length=64)
     file = models.FileField(storage=private_storage, upload_to=attachment_path, max_length=255)
     organization = models.ForeignKey(
-        "orgs.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

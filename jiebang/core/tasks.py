@@ -7,7 +7,9 @@ from jiebang.core.models import Notification
 
 @shared_task
 def send_notification_email(notification_id: int) -> None:
-    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
     if notification is None or not notification.recipient.email:
         return
     send_mail(

@@ -21,7 +21,9 @@ class UsernameOrMobileBackend(ModelBackend):
         if user is None and is_valid_mobile(username):
             user = user_model.objects.filter(mobile_index=blind_index(username)).first()
         if user is None:
-            user_model().set_password(password)  # same cost as a real check: no user enumeration by timing
+            user_model().set_password(
+                password
+            )  # same cost as a real check: no user enumeration by timing
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

@@ -3,7 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from jiebang.core.fields import EncryptedCharField
 from jiebang.core.validators import validate_uscc
@@ -41,7 +41,7 @@ class District(models.Model):
         return f"{self.name}（{self.alias}）" if self.alias else self.name
 
 
-class Organization(models.Model):
+class Organization(FSMModelMixin, models.Model):
     name = models.CharField(_("单位名称"), max_length=200)
     uscc = models.CharField(
         _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc]
@@ -64,7 +64,11 @@ class Organization(models.Model):
     contact_phone = EncryptedCharField(_("联系电话"), blank=True)
     contact_phone_masked = models.CharField(max_length=32, blank=True)
     tech_certification = models.CharField(
-        _("科技型企业认定"), max_length=16, choices=TechCertification.choices, blank=True, default=""
+        _("科技型企业认定"),
+        max_length=16,
+        choices=TechCertification.choices,
+        blank=True,
+        default="",
     )
     tech_certificate_number = models.CharField(_("证书编号"), max_length=64, blank=True)
     tech_certificate_valid_until = models.DateField(_("证书有效期至"), null=True, blank=True)
@@ -101,23 +105,38 @@ class Organization(models.Model):
         return (
             self.kind == OrgKind.ENTERPRISE
             and bool(self.tech_certification)
-            and (self.tech_certificate_valid_until is None or self.tech_certificate_valid_until >= day)
+            and (
+                self.tech_certificate_valid_until is None
+                or self.tech_certificate_valid_until >= day
+            )
         )
 
-    @transition(field=verification_state, source=VerificationState.PENDING, target=VerificationState.VERIFIED)
+    @transition(
+        field=verification_state,
+        source=VerificationState.PENDING,
+        target=VerificationState.VERIFIED,
+    )
     def mark_verified(self):
         pass
 
-    @transition(field=verification_state, source=VerificationState.PENDING, target=VerificationState.REJECTED)
+    @transition(
+        field=verification_state,
+        source=VerificationState.PENDING,
+        target=VerificationState.REJECTED,
+    )
     def mark_rejected(self):
         pass
 
-    @transition(field=verification_state, source=VerificationState.REJECTED, target=VerificationState.PENDING)
+    @transition(
+        field=verification_state,
+        source=VerificationState.REJECTED,
+        target=VerificationState.PENDING,
+    )
     def mark_resubmitted(self):
         pass
 
 
-class User(AbstractUser):
+class User(FSMModelMixin, AbstractUser):
     """An account. Roles are groups (see Role); a unit account belongs to one organization."""
 
     real_name = models.CharField(_("姓名"), max_length=64, blank=True)
@@ -170,7 +189,9 @@ class User(AbstractUser):
     def role_names(self) -> frozenset[str]:
         cached = getattr(self, "_role_names", None)
         if cached is None:
-            cached = frozenset(self.groups.values_list("name", flat=True)) if self.pk else frozenset()
+            cached = (
+                frozenset(self.groups.values_list("name", flat=True)) if self.pk else frozenset()
+            )
             self._role_names = cached
         return cached
 
@@ -181,7 +202,11 @@ class User(AbstractUser):
     def mark_approved(self):
         pass
 
-    @transition(field=account_state, source=[AccountState.ACTIVE, AccountState.PENDING], target=AccountState.DISABLED)
+    @transition(
+        field=account_state,
+        source=[AccountState.ACTIVE, AccountState.PENDING],
+        target=AccountState.DISABLED,
+    )
     def mark_disabled(self):
         pass
 
@@ -228,7 +253,10 @@ class OrgRelation(models.Model):
         Organization, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="relations_out"
     )
     object = models.ForeignKey(
-        Organization, verbose_name=_("关联单位"), on_delete=models.CASCADE, related_name="relations_in"
+        Organization,
+        verbose_name=_("关联单位"),
+        on_delete=models.CASCADE,
+        related_name="relations_in",
     )
     kind = models.CharField(_("关系类型"), max_length=16, choices=RelationKind.choices)
     percent = models.DecimalField(
@@ -243,15 +271,21 @@ class OrgRelation(models.Model):
         _("来源"), max_length=16, choices=RecordSource.choices, default=RecordSource.DECLARED
     )
     note = models.CharField(_("说明"), max_length=255, blank=True)
-    declared_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    declared_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("登记时间"))
 
     class Meta:
         verbose_name = _("单位关联关系")
         verbose_name_plural = _("单位关联关系")
         constraints = [
-            models.UniqueConstraint(fields=["subject", "object", "kind"], name="orgrelation_unique"),
-            models.CheckConstraint(condition=~Q(subject=models.F("object")), name="orgrelation_not_self"),
+            models.UniqueConstraint(
+                fields=["subject", "object", "kind"], name="orgrelation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(subject=models.F("object")), name="orgrelation_not_self"
+            ),
         ]
 
     def __str__(self):
@@ -276,8 +310,12 @@ class CreditRecord(models.Model):
     kind = models.CharField(_("记录类型"), max_length=32, choices=CreditKind.choices)
     decided_on = models.DateField(_("认定日期"))
     penalty_start = models.DateField(_("惩戒开始日期"))
-    penalty_end = models.DateField(_("惩戒结束日期"), null=True, blank=True, help_text=_("空表示长期"))
-    bars_city_fiscal_projects = models.BooleanField(_("限制参与财政资助市级科技项目"), default=False)
+    penalty_end = models.DateField(
+        _("惩戒结束日期"), null=True, blank=True, help_text=_("空表示长期")
+    )
+    bars_city_fiscal_projects = models.BooleanField(
+        _("限制参与财政资助市级科技项目"), default=False
+    )
     source_document = models.CharField(_("依据文件"), max_length=255)
     description = models.TextField(_("情况说明"), blank=True)
     recorded_at = models.DateTimeField(_("录入时间"))
@@ -293,7 +331,8 @@ class CreditRecord(models.Model):
                 name="creditrecord_one_subject",
             ),
             models.CheckConstraint(
-                condition=Q(penalty_end__isnull=True) | Q(penalty_end__gte=models.F("penalty_start")),
+                condition=Q(penalty_end__isnull=True)
+                | Q(penalty_end__gte=models.F("penalty_start")),
                 name="creditrecord_penalty_order",
             ),
         ]
@@ -309,7 +348,10 @@ class CityProject(models.Model):
     code = models.CharField(_("项目编号"), max_length=64, unique=True)
     title = models.CharField(_("项目名称"), max_length=255)
     organization = models.ForeignKey(
-        Organization, verbose_name=_("承担单位"), on_delete=models.PROTECT, related_name="city_projects"
+        Organization,
+        verbose_name=_("承担单位"),
+        on_delete=models.PROTECT,
+        related_name="city_projects",
     )
     year = models.PositiveSmallIntegerField(_("立项年度"))
     is_rnd = models.BooleanField(_("研发类项目"), default=True)
@@ -342,7 +384,9 @@ class CityProjectPrincipal(models.Model):
         verbose_name_plural = _("项目主要承担人")
         ordering = ["project", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "position"], name="principal_position_unique"),
+            models.UniqueConstraint(
+                fields=["project", "position"], name="principal_position_unique"
+            ),
             models.UniqueConstraint(fields=["project", "person"], name="principal_person_unique"),
         ]
 

@@ -44,7 +44,10 @@ def org_is_verified(user, org):
 @rules.predicate
 def org_in_officers_district(user, org):
     return bool(
-        org is not None and user.is_authenticated and user.district_id and org.district_id == user.district_id
+        org is not None
+        and user.is_authenticated
+        and user.district_id
+        and org.district_id == user.district_id
     )
 
 
@@ -67,7 +70,10 @@ def member_of_admins_org(admin, member):
 is_staff_reader = is_bureau_officer | is_auditor
 is_unit_member = is_active_account & belongs_to_org
 
-rules.add_perm("orgs.view_organization", is_staff_reader | is_unit_member | (is_district_officer & org_in_officers_district))
+rules.add_perm(
+    "orgs.view_organization",
+    is_staff_reader | is_unit_member | (is_district_officer & org_in_officers_district),
+)
 rules.add_perm("orgs.list_district_units", is_district_officer)
 rules.add_perm("orgs.verify_organization", is_bureau_officer)
 rules.add_perm("orgs.view_verification_queue", is_bureau_officer)

@@ -71,11 +71,14 @@ def relation_chain(org_a_id: int, org_b_id: int, max_depth: int = 6) -> list[Org
             break
         level = set(frontier)
         frontier.clear()
-        edges = OrgRelation.objects.filter(Q(subject_id__in=level) | Q(object_id__in=level)).select_related(
-            "subject", "object"
-        )
+        edges = OrgRelation.objects.filter(
+            Q(subject_id__in=level) | Q(object_id__in=level)
+        ).select_related("subject", "object")
         for edge in edges:
-            for here, there in ((edge.subject_id, edge.object_id), (edge.object_id, edge.subject_id)):
+            for here, there in (
+                (edge.subject_id, edge.object_id),
+                (edge.object_id, edge.subject_id),
+            ):
                 if here in level and there not in came_from:
                     came_from[there] = (here, edge)
                     frontier.append(there)
@@ -91,3 +94,21 @@ def relation_chain(org_a_id: int, org_b_id: int, max_depth: int = 6) -> list[Org
 
 def districts() -> QuerySet[District]:
     return District.objects.order_by("sort_order", "id")
+
+
+def work_queue_for(user) -> list[dict]:
+    """The '待办' items of a user's roles: label, count and where to act."""
+    items = []
+    if user.has_role(Role.BUREAU_OFFICER):
+        items.append(
+            {"label": "待认证单位", "count": verification_queue().count(), "url": "/bureau/units/"}
+        )
+    if user.has_role(Role.ORG_ADMIN) and user.organization_id:
+        pending = User.objects.filter(
+            organization_id=user.organization_id, account_state=AccountState.PENDING
+        ).count()
+        items.append({"label": "待审批申报人账号", "count": pending, "url": "/org/members/"})
+    if user.has_role(Role.DISTRICT_OFFICER) and user.district_id:
+        count = Organization.objects.filter(district_id=user.district_id).count()
+        items.append({"label": "辖区注册单位", "count": count, "url": "/district/units/"})
+    return items

@@ -48,14 +48,18 @@ def mobile_taken(mobile: str, exclude_user_id=None) -> bool:
 
 
 @transaction.atomic
-def register_organization(*, org_data: dict, contact_phone: str, admin_data: dict, request=None) -> User:
+def register_organization(
+    *, org_data: dict, contact_phone: str, admin_data: dict, request=None
+) -> User:
     """Public registration of a unit with its administrator account.
 
     Side effects: an Organization in `pending`; an active User in the org_admin and applicant
     roles; an audit entry; an inbox message to every bureau officer.
     """
     if Organization.objects.filter(uscc=org_data["uscc"]).exists():
-        raise DomainError("ORG-DUPLICATE", _("该统一社会信用代码已注册，请联系本单位管理员为您开通账号。"))
+        raise DomainError(
+            "ORG-DUPLICATE", _("该统一社会信用代码已注册，请联系本单位管理员为您开通账号。")
+        )
     if mobile_taken(admin_data["mobile"]):
         raise DomainError("MOBILE-TAKEN", _("该手机号码已被其他账号使用。"))
     org = Organization(**org_data, created_at=clock.now())
@@ -95,12 +99,21 @@ def verify_organization(*, org: Organization, by: User, request=None) -> Organiz
     """
     org = _lock(Organization, org.pk)
     if org.verification_state != VerificationState.PENDING:
-        raise DomainError("ORG-STATE", _("该单位当前状态为“%(s)s”，不能认证。") % {"s": org.get_verification_state_display()})
+        raise DomainError(
+            "ORG-STATE",
+            _("该单位当前状态为“%(s)s”，不能认证。") % {"s": org.get_verification_state_display()},
+        )
     org.mark_verified()
     org.verified_at = clock.now()
     org.verification_reason = ""
     org.save()
-    record_audit(action="org.verified", actor=by, target=org, summary=f"单位认证通过：{org.name}", request=request)
+    record_audit(
+        action="org.verified",
+        actor=by,
+        target=org,
+        summary=f"单位认证通过：{org.name}",
+        request=request,
+    )
     notify(
         selectors.org_admins(org),
         title=_("单位注册已审核通过"),
@@ -121,12 +134,20 @@ def reject_organization(*, org: Organization, by: User, reason: str, request=Non
         raise DomainError("REASON-REQUIRED", _("退回或不予通过时必须填写理由。"))
     org = _lock(Organization, org.pk)
     if org.verification_state != VerificationState.PENDING:
-        raise DomainError("ORG-STATE", _("该单位当前状态为“%(s)s”，不能退回。") % {"s": org.get_verification_state_display()})
+        raise DomainError(
+            "ORG-STATE",
+            _("该单位当前状态为“%(s)s”，不能退回。") % {"s": org.get_verification_state_display()},
+        )
     org.mark_rejected()
     org.verification_reason = reason
     org.save()
     record_audit(
-        action="org.rejected", actor=by, target=org, summary=f"单位认证未通过：{org.name}", data={"reason": reason}, request=request
+        action="org.rejected",
+        actor=by,
+        target=org,
+        summary=f"单位认证未通过：{org.name}",
+        data={"reason": reason},
+        request=request,
     )
     notify(
         selectors.org_admins(org),
@@ -138,7 +159,9 @@ def reject_organization(*, org: Organization, by: User, reason: str, request=Non
 
 
 @transaction.atomic
-def update_organization(*, org: Organization, by: User, changes: dict, contact_phone: str, request=None) -> Organization:
+def update_organization(
+    *, org: Organization, by: User, changes: dict, contact_phone: str, request=None
+) -> Organization:
     """The unit admin edits the unit profile; a rejected unit goes back to the bureau's queue.
 
     Name, USCC and kind of a verified unit are frozen (they were what the bureau verified).
@@ -170,7 +193,11 @@ def update_organization(*, org: Organization, by: User, changes: dict, contact_p
         request=request,
     )
     if resubmitted:
-        notify(selectors.bureau_officers(), title=_("单位重新提交认证：%(name)s") % {"name": org.name}, link=f"/bureau/units/{org.pk}/")
+        notify(
+            selectors.bureau_officers(),
+            title=_("单位重新提交认证：%(name)s") % {"name": org.name},
+            link=f"/bureau/units/{org.pk}/",
+        )
     return org
 
 
@@ -188,14 +215,18 @@ def register_applicant(*, org: Organization, account: dict, request=None) -> Use
         real_name=account["real_name"],
         email=account.get("email", ""),
         organization=org,
+        account_state=AccountState.PENDING,
     )
-    user.account_state = AccountState.PENDING  # a new row may start in any state; transitions begin here
     set_mobile(user, account["mobile"])
     user.set_password(account["password"])
     user.save()
     assign_roles(user, Role.APPLICANT)
     record_audit(
-        action="account.registered", actor=None, target=user, summary=f"申报人注册：{user.real_name}（{org.name}）", request=request
+        action="account.registered",
+        actor=None,
+        target=user,
+        summary=f"申报人注册：{user.real_name}（{org.name}）",
+        request=request,
     )
     notify(
         selectors.org_admins(org),
@@ -224,8 +255,16 @@ def approve_member(*, admin: User, member_id: int, request=None) -> User:
     member.mark_approved()
     member.state_reason = ""
     member.save()
-    record_audit(action="account.approved", actor=admin, target=member, summary=f"审批通过申报人：{member.real_name}", request=request)
-    notify([member], title=_("您的申报人账号已开通"), body=_("现在可以登录并开展申报。"), link="/org/")
+    record_audit(
+        action="account.approved",
+        actor=admin,
+        target=member,
+        summary=f"审批通过申报人：{member.real_name}",
+        request=request,
+    )
+    notify(
+        [member], title=_("您的申报人账号已开通"), body=_("现在可以登录并开展申报。"), link="/org/"
+    )
     return member
 
 
@@ -245,7 +284,12 @@ def disable_member(*, admin: User, member_id: int, reason: str, request=None) ->
     member.state_reason = reason
     member.save()
     record_audit(
-        action="account.disabled", actor=admin, target=member, summary=f"停用账号：{member.real_name}", data={"reason": reason}, request=request
+        action="account.disabled",
+        actor=admin,
+        target=member,
+        summary=f"停用账号：{member.real_name}",
+        data={"reason": reason},
+        request=request,
     )
     notify([member], title=_("您的账号已被停用"), body=_("理由：%(r)s") % {"r": reason})
     return member
@@ -263,13 +307,29 @@ def enable_member(*, admin: User, member_id: int, request=None) -> User:
     member.mark_enabled()
     member.state_reason = ""
     member.save()
-    record_audit(action="account.enabled", actor=admin, target=member, summary=f"重新启用账号：{member.real_name}", request=request)
+    record_audit(
+        action="account.enabled",
+        actor=admin,
+        target=member,
+        summary=f"重新启用账号：{member.real_name}",
+        request=request,
+    )
     notify([member], title=_("您的账号已重新启用"))
     return member
 
 
 @transaction.atomic
-def declare_relation(*, org: Organization, by: User, other_uscc: str, kind: str, direction: str, percent=None, note="", request=None) -> OrgRelation:
+def declare_relation(
+    *,
+    org: Organization,
+    by: User,
+    other_uscc: str,
+    kind: str,
+    direction: str,
+    percent=None,
+    note="",
+    request=None,
+) -> OrgRelation:
     """The unit declares a subordination or equity relation with another registered unit.
 
     `direction` is "out" (this unit is subordinate to / holds shares of the other) or "in".
@@ -277,7 +337,9 @@ def declare_relation(*, org: Organization, by: User, other_uscc: str, kind: str,
     """
     other = Organization.objects.filter(uscc=other_uscc).first()
     if other is None:
-        raise DomainError("ORG-NOT-FOUND", _("未找到统一社会信用代码为 %(c)s 的注册单位。") % {"c": other_uscc})
+        raise DomainError(
+            "ORG-NOT-FOUND", _("未找到统一社会信用代码为 %(c)s 的注册单位。") % {"c": other_uscc}
+        )
     if other.pk == org.pk:
         raise DomainError("RELATION-SELF", _("不能与本单位自身建立关联关系。"))
     subject, obj = (org, other) if direction == "out" else (other, org)
@@ -293,12 +355,21 @@ def declare_relation(*, org: Organization, by: User, other_uscc: str, kind: str,
         declared_by=by,
         created_at=clock.now(),
     )
-    record_audit(action="org.relation_declared", actor=by, target=org, summary=relation.describe(), data={"relation": relation.pk}, request=request)
+    record_audit(
+        action="org.relation_declared",
+        actor=by,
+        target=org,
+        summary=relation.describe(),
+        data={"relation": relation.pk},
+        request=request,
+    )
     return relation
 
 
 @transaction.atomic
-def upsert_person(*, name: str, id_number: str, phone: str = "", title: str = "", organization=None) -> Person:
+def upsert_person(
+    *, name: str, id_number: str, phone: str = "", title: str = "", organization=None
+) -> Person:
     """Find a person by the ID blind index or create one; keeps one row per natural person.
 
     Side effects: creates or updates the Person (name, title, unit, phone when given).
@@ -326,7 +397,9 @@ def record_credit(*, by: User, organization=None, person=None, **fields) -> Cred
 
     Side effects: a CreditRecord; audit entry.
     """
-    record = CreditRecord.objects.create(organization=organization, person=person, recorded_at=clock.now(), **fields)
+    record = CreditRecord.objects.create(
+        organization=organization, person=person, recorded_at=clock.now(), **fields
+    )
     record_audit(
         action="credit.recorded",
         actor=by,

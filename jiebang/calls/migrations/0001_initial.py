@@ -7,77 +7,297 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Industry',
+            name="Industry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=64, unique=True, verbose_name='产业领域')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=64, unique=True, verbose_name="产业领域")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '重点产业领域',
-                'verbose_name_plural': '重点产业领域',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "重点产业领域",
+                "verbose_name_plural": "重点产业领域",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Call',
+            name="Call",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('name', models.CharField(max_length=200, verbose_name='批次名称')),
-                ('guide_reference', models.CharField(blank=True, max_length=255, verbose_name='申报指南文号/名称')),
-                ('is_active', models.BooleanField(default=True, verbose_name='当前批次')),
-                ('accepts_tech_breakthrough', models.BooleanField(default=True, verbose_name='征集技术攻关类')),
-                ('accepts_achievement_transfer', models.BooleanField(default=True, verbose_name='征集成果转化类')),
-                ('submission_opens_at', models.DateTimeField(verbose_name='网上填报开始时间')),
-                ('submission_closes_at', models.DateTimeField(verbose_name='网上填报截止时间')),
-                ('recommendation_deadline', models.DateTimeField(verbose_name='区县推荐截止时间')),
-                ('resubmission_deadline', models.DateTimeField(verbose_name='退回修改重新提交截止时间')),
-                ('min_total_investment', models.DecimalField(decimal_places=2, default=Decimal('5000000.00'), max_digits=14, verbose_name='项目投入总额下限（元）')),
-                ('normal_max_period_months', models.PositiveSmallIntegerField(default=36, validators=[django.core.validators.MinValueValidator(1)], verbose_name='实施周期一般上限（月）')),
-                ('issuer_min_registration_years', models.PositiveSmallIntegerField(default=1, verbose_name='发榜方在本市注册年限（年）')),
-                ('credit_lookback_years', models.PositiveSmallIntegerField(default=3, verbose_name='信用记录回溯年限（年）')),
-                ('credit_check_extends_to_transfer', models.BooleanField(default=False, verbose_name='成果转化类双方也核查严重失信记录')),
-                ('overdue_threshold_years', models.PositiveSmallIntegerField(default=1, verbose_name='逾期未验收认定年限（年）')),
-                ('unit_max_ongoing_projects', models.PositiveSmallIntegerField(default=3, verbose_name='单位市级研发在研项目上限（项）')),
-                ('principal_count', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1)], verbose_name='主要承担人人数（含负责人）')),
-                ('person_max_load', models.PositiveSmallIntegerField(default=2, validators=[django.core.validators.MinValueValidator(1)], verbose_name='主要承担人在研+当年申报上限（项）')),
-                ('audit_years', models.JSONField(blank=True, default=list, verbose_name='审计报告年度')),
-                ('race_first_phase_cap_percent', models.DecimalField(decimal_places=2, default=Decimal('20'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='赛马制首期资助上限（%）')),
-                ('race_min_routes', models.PositiveSmallIntegerField(default=2, validators=[django.core.validators.MinValueValidator(2)], verbose_name='赛马制最少技术路线数')),
-                ('expert_review_of_demands', models.BooleanField(default=True, verbose_name='发榜前进行需求专家论证')),
-                ('demand_review_experts', models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(1)], verbose_name='需求论证专家人数')),
-                ('demand_review_criteria', models.JSONField(default=jiebang.calls.models.default_demand_criteria, verbose_name='需求论证评审指标')),
-                ('proposal_review_experts', models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(1)], verbose_name='揭榜评审专家人数')),
-                ('proposal_review_criteria', models.JSONField(default=jiebang.calls.models.default_proposal_criteria, verbose_name='揭榜评审指标及权重')),
-                ('score_spread_threshold', models.DecimalField(decimal_places=2, default=Decimal('20'), max_digits=5, verbose_name='评分极差预警阈值（分）')),
-                ('conflict_lookback_years', models.PositiveSmallIntegerField(default=3, verbose_name='专家回避追溯年限（年）')),
-                ('notice_working_days', models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(1)], verbose_name='公示期（工作日）')),
-                ('subsidy_ratio_percent', models.DecimalField(decimal_places=2, default=Decimal('30'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='财政补助比例（%）')),
-                ('subsidy_cap', models.DecimalField(decimal_places=2, default=Decimal('3000000.00'), max_digits=14, verbose_name='财政补助上限（元）')),
-                ('issuer_matching_ratio_percent', models.DecimalField(decimal_places=2, default=Decimal('100'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='发榜方配套比例（%）')),
-                ('instalment_plan', models.JSONField(default=jiebang.calls.models.default_instalment_plan, verbose_name='拨付计划')),
-                ('midterm_after_months', models.PositiveSmallIntegerField(default=12, verbose_name='中期评估时间（立项后月数）')),
-                ('change_request_min_months_before_end', models.PositiveSmallIntegerField(default=3, verbose_name='变更申请至少提前（月）')),
-                ('max_extension_months', models.PositiveSmallIntegerField(default=12, verbose_name='延期上限（月）')),
-                ('acceptance_rework_months', models.PositiveSmallIntegerField(default=3, verbose_name='整改期限（月）')),
-                ('failed_acceptance_writes_credit', models.BooleanField(default=True, verbose_name='验收不通过记入信用记录')),
-                ('industries', models.ManyToManyField(blank=True, to='calls.industry', verbose_name='征集产业领域')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("name", models.CharField(max_length=200, verbose_name="批次名称")),
+                (
+                    "guide_reference",
+                    models.CharField(blank=True, max_length=255, verbose_name="申报指南文号/名称"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="当前批次")),
+                (
+                    "accepts_tech_breakthrough",
+                    models.BooleanField(default=True, verbose_name="征集技术攻关类"),
+                ),
+                (
+                    "accepts_achievement_transfer",
+                    models.BooleanField(default=True, verbose_name="征集成果转化类"),
+                ),
+                ("submission_opens_at", models.DateTimeField(verbose_name="网上填报开始时间")),
+                ("submission_closes_at", models.DateTimeField(verbose_name="网上填报截止时间")),
+                ("recommendation_deadline", models.DateTimeField(verbose_name="区县推荐截止时间")),
+                (
+                    "resubmission_deadline",
+                    models.DateTimeField(verbose_name="退回修改重新提交截止时间"),
+                ),
+                (
+                    "min_total_investment",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("5000000.00"),
+                        max_digits=14,
+                        verbose_name="项目投入总额下限（元）",
+                    ),
+                ),
+                (
+                    "normal_max_period_months",
+                    models.PositiveSmallIntegerField(
+                        default=36,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="实施周期一般上限（月）",
+                    ),
+                ),
+                (
+                    "issuer_min_registration_years",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="发榜方在本市注册年限（年）"
+                    ),
+                ),
+                (
+                    "credit_lookback_years",
+                    models.PositiveSmallIntegerField(
+                        default=3, verbose_name="信用记录回溯年限（年）"
+                    ),
+                ),
+                (
+                    "credit_check_extends_to_transfer",
+                    models.BooleanField(
+                        default=False, verbose_name="成果转化类双方也核查严重失信记录"
+                    ),
+                ),
+                (
+                    "overdue_threshold_years",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="逾期未验收认定年限（年）"
+                    ),
+                ),
+                (
+                    "unit_max_ongoing_projects",
+                    models.PositiveSmallIntegerField(
+                        default=3, verbose_name="单位市级研发在研项目上限（项）"
+                    ),
+                ),
+                (
+                    "principal_count",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="主要承担人人数（含负责人）",
+                    ),
+                ),
+                (
+                    "person_max_load",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="主要承担人在研+当年申报上限（项）",
+                    ),
+                ),
+                (
+                    "audit_years",
+                    models.JSONField(blank=True, default=list, verbose_name="审计报告年度"),
+                ),
+                (
+                    "race_first_phase_cap_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("20"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="赛马制首期资助上限（%）",
+                    ),
+                ),
+                (
+                    "race_min_routes",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        validators=[django.core.validators.MinValueValidator(2)],
+                        verbose_name="赛马制最少技术路线数",
+                    ),
+                ),
+                (
+                    "expert_review_of_demands",
+                    models.BooleanField(default=True, verbose_name="发榜前进行需求专家论证"),
+                ),
+                (
+                    "demand_review_experts",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="需求论证专家人数",
+                    ),
+                ),
+                (
+                    "demand_review_criteria",
+                    models.JSONField(
+                        default=jiebang.calls.models.default_demand_criteria,
+                        verbose_name="需求论证评审指标",
+                    ),
+                ),
+                (
+                    "proposal_review_experts",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="揭榜评审专家人数",
+                    ),
+                ),
+                (
+                    "proposal_review_criteria",
+                    models.JSONField(
+                        default=jiebang.calls.models.default_proposal_criteria,
+                        verbose_name="揭榜评审指标及权重",
+                    ),
+                ),
+                (
+                    "score_spread_threshold",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("20"),
+                        max_digits=5,
+                        verbose_name="评分极差预警阈值（分）",
+                    ),
+                ),
+                (
+                    "conflict_lookback_years",
+                    models.PositiveSmallIntegerField(
+                        default=3, verbose_name="专家回避追溯年限（年）"
+                    ),
+                ),
+                (
+                    "notice_working_days",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="公示期（工作日）",
+                    ),
+                ),
+                (
+                    "subsidy_ratio_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("30"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="财政补助比例（%）",
+                    ),
+                ),
+                (
+                    "subsidy_cap",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("3000000.00"),
+                        max_digits=14,
+                        verbose_name="财政补助上限（元）",
+                    ),
+                ),
+                (
+                    "issuer_matching_ratio_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("100"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="发榜方配套比例（%）",
+                    ),
+                ),
+                (
+                    "instalment_plan",
+                    models.JSONField(
+                        default=jiebang.calls.models.default_instalment_plan,
+                        verbose_name="拨付计划",
+                    ),
+                ),
+                (
+                    "midterm_after_months",
+                    models.PositiveSmallIntegerField(
+                        default=12, verbose_name="中期评估时间（立项后月数）"
+                    ),
+                ),
+                (
+                    "change_request_min_months_before_end",
+                    models.PositiveSmallIntegerField(
+                        default=3, verbose_name="变更申请至少提前（月）"
+                    ),
+                ),
+                (
+                    "max_extension_months",
+                    models.PositiveSmallIntegerField(default=12, verbose_name="延期上限（月）"),
+                ),
+                (
+                    "acceptance_rework_months",
+                    models.PositiveSmallIntegerField(default=3, verbose_name="整改期限（月）"),
+                ),
+                (
+                    "failed_acceptance_writes_credit",
+                    models.BooleanField(default=True, verbose_name="验收不通过记入信用记录"),
+                ),
+                (
+                    "industries",
+                    models.ManyToManyField(
+                        blank=True, to="calls.industry", verbose_name="征集产业领域"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度征集批次',
-                'verbose_name_plural': '年度征集批次',
-                'ordering': ['-year', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('submission_opens_at__lt', models.F('submission_closes_at'))), name='call_window_order'), models.CheckConstraint(condition=models.Q(('recommendation_deadline__gte', models.F('submission_closes_at'))), name='call_recommendation_after_submission')],
+                "verbose_name": "年度征集批次",
+                "verbose_name_plural": "年度征集批次",
+                "ordering": ["-year", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("submission_opens_at__lt", models.F("submission_closes_at"))
+                        ),
+                        name="call_window_order",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("recommendation_deadline__gte", models.F("submission_closes_at"))
+                        ),
+                        name="call_recommendation_after_submission",
+                    ),
+                ],
             },
         ),
     ]

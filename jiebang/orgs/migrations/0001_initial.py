@@ -13,219 +13,657 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=64, unique=True, verbose_name='区县名称')),
-                ('alias', models.CharField(blank=True, max_length=64, verbose_name='别名')),
-                ('office_name', models.CharField(max_length=128, verbose_name='推荐单位（科技部门）')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=64, unique=True, verbose_name="区县名称")),
+                ("alias", models.CharField(blank=True, max_length=64, verbose_name="别名")),
+                (
+                    "office_name",
+                    models.CharField(max_length=128, verbose_name="推荐单位（科技部门）"),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '区县',
-                'verbose_name_plural': '区县',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "区县",
+                "verbose_name_plural": "区县",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='单位名称')),
-                ('uscc', models.CharField(max_length=18, unique=True, validators=[jiebang.core.validators.validate_uscc], verbose_name='统一社会信用代码')),
-                ('kind', models.CharField(choices=[('enterprise', '企业'), ('public_institution', '事业单位'), ('university', '高校'), ('research_institute', '科研机构'), ('medical_institution', '医疗机构'), ('innovation_platform', '创新平台'), ('other', '其他组织')], max_length=32, verbose_name='单位类型')),
-                ('is_independent_legal_person', models.BooleanField(default=True, verbose_name='具有独立法人资格')),
-                ('registered_in_city_on', models.DateField(blank=True, null=True, verbose_name='在本市注册日期')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='通讯地址')),
-                ('legal_representative', models.CharField(blank=True, max_length=64, verbose_name='法定代表人')),
-                ('contact_name', models.CharField(blank=True, max_length=64, verbose_name='联系人')),
-                ('contact_phone', jiebang.core.fields.EncryptedCharField(blank=True, verbose_name='联系电话')),
-                ('contact_phone_masked', models.CharField(blank=True, max_length=32)),
-                ('tech_certification', models.CharField(blank=True, choices=[('', '无'), ('high_tech', '高新技术企业'), ('tech_sme', '科技型中小企业')], default='', max_length=16, verbose_name='科技型企业认定')),
-                ('tech_certificate_number', models.CharField(blank=True, max_length=64, verbose_name='证书编号')),
-                ('tech_certificate_valid_until', models.DateField(blank=True, null=True, verbose_name='证书有效期至')),
-                ('verification_state', django_fsm.FSMField(choices=[('pending', '待审核'), ('verified', '已认证'), ('rejected', '未通过')], default='pending', max_length=16, protected=True, verbose_name='认证状态')),
-                ('verification_reason', models.TextField(blank=True, verbose_name='审核意见')),
-                ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
-                ('created_at', models.DateTimeField(verbose_name='注册时间')),
-                ('district', models.ForeignKey(blank=True, help_text='市外单位不选', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='orgs.district', verbose_name='所在区县')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="单位名称")),
+                (
+                    "uscc",
+                    models.CharField(
+                        max_length=18,
+                        unique=True,
+                        validators=[jiebang.core.validators.validate_uscc],
+                        verbose_name="统一社会信用代码",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("enterprise", "企业"),
+                            ("public_institution", "事业单位"),
+                            ("university", "高校"),
+                            ("research_institute", "科研机构"),
+                            ("medical_institution", "医疗机构"),
+                            ("innovation_platform", "创新平台"),
+                            ("other", "其他组织"),
+                        ],
+                        max_length=32,
+                        verbose_name="单位类型",
+                    ),
+                ),
+                (
+                    "is_independent_legal_person",
+                    models.BooleanField(default=True, verbose_name="具有独立法人资格"),
+                ),
+                (
+                    "registered_in_city_on",
+                    models.DateField(blank=True, null=True, verbose_name="在本市注册日期"),
+                ),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="通讯地址")),
+                (
+                    "legal_representative",
+                    models.CharField(blank=True, max_length=64, verbose_name="法定代表人"),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=64, verbose_name="联系人"),
+                ),
+                (
+                    "contact_phone",
+                    jiebang.core.fields.EncryptedCharField(blank=True, verbose_name="联系电话"),
+                ),
+                ("contact_phone_masked", models.CharField(blank=True, max_length=32)),
+                (
+                    "tech_certification",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "无"),
+                            ("high_tech", "高新技术企业"),
+                            ("tech_sme", "科技型中小企业"),
+                        ],
+                        default="",
+                        max_length=16,
+                        verbose_name="科技型企业认定",
+                    ),
+                ),
+                (
+                    "tech_certificate_number",
+                    models.CharField(blank=True, max_length=64, verbose_name="证书编号"),
+                ),
+                (
+                    "tech_certificate_valid_until",
+                    models.DateField(blank=True, null=True, verbose_name="证书有效期至"),
+                ),
+                (
+                    "verification_state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("pending", "待审核"),
+                            ("verified", "已认证"),
+                            ("rejected", "未通过"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        protected=True,
+                        verbose_name="认证状态",
+                    ),
+                ),
+                ("verification_reason", models.TextField(blank=True, verbose_name="审核意见")),
+                (
+                    "verified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="审核时间"),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="注册时间")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="市外单位不选",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organizations",
+                        to="orgs.district",
+                        verbose_name="所在区县",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位',
-                'verbose_name_plural': '单位',
-                'ordering': ['id'],
+                "verbose_name": "单位",
+                "verbose_name_plural": "单位",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='CityProject',
+            name="CityProject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, unique=True, verbose_name='项目编号')),
-                ('title', models.CharField(max_length=255, verbose_name='项目名称')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='立项年度')),
-                ('is_rnd', models.BooleanField(default=True, verbose_name='研发类项目')),
-                ('status', models.CharField(choices=[('ongoing', '在研'), ('accepted', '已验收'), ('terminated', '已终止'), ('failed', '验收未通过')], max_length=16, verbose_name='状态')),
-                ('planned_end', models.DateField(verbose_name='计划结束日期')),
-                ('accepted_on', models.DateField(blank=True, null=True, verbose_name='验收日期')),
-                ('source', models.CharField(choices=[('imported', '历史导入'), ('platform', '本平台'), ('bureau', '市科技局录入'), ('declared', '单位申报')], default='imported', max_length=16, verbose_name='来源')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='city_projects', to='orgs.organization', verbose_name='承担单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64, unique=True, verbose_name="项目编号")),
+                ("title", models.CharField(max_length=255, verbose_name="项目名称")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="立项年度")),
+                ("is_rnd", models.BooleanField(default=True, verbose_name="研发类项目")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("ongoing", "在研"),
+                            ("accepted", "已验收"),
+                            ("terminated", "已终止"),
+                            ("failed", "验收未通过"),
+                        ],
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("planned_end", models.DateField(verbose_name="计划结束日期")),
+                ("accepted_on", models.DateField(blank=True, null=True, verbose_name="验收日期")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("imported", "历史导入"),
+                            ("platform", "本平台"),
+                            ("bureau", "市科技局录入"),
+                            ("declared", "单位申报"),
+                        ],
+                        default="imported",
+                        max_length=16,
+                        verbose_name="来源",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="city_projects",
+                        to="orgs.organization",
+                        verbose_name="承担单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '市级科技计划项目',
-                'verbose_name_plural': '市级科技计划项目',
-                'ordering': ['-year', 'code'],
+                "verbose_name": "市级科技计划项目",
+                "verbose_name_plural": "市级科技计划项目",
+                "ordering": ["-year", "code"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('real_name', models.CharField(blank=True, max_length=64, verbose_name='姓名')),
-                ('mobile', jiebang.core.fields.EncryptedCharField(blank=True, verbose_name='手机号码')),
-                ('mobile_index', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('mobile_masked', models.CharField(blank=True, max_length=16, verbose_name='手机号码')),
-                ('account_state', django_fsm.FSMField(choices=[('pending', '待审批'), ('active', '已启用'), ('disabled', '已停用')], default='active', max_length=16, protected=True, verbose_name='账号状态')),
-                ('state_reason', models.CharField(blank=True, max_length=255, verbose_name='状态说明')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='officers', to='orgs.district', verbose_name='所属区县（区县科技部门）')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='orgs.organization', verbose_name='所属单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                ("real_name", models.CharField(blank=True, max_length=64, verbose_name="姓名")),
+                (
+                    "mobile",
+                    jiebang.core.fields.EncryptedCharField(blank=True, verbose_name="手机号码"),
+                ),
+                (
+                    "mobile_index",
+                    models.CharField(blank=True, max_length=64, null=True, unique=True),
+                ),
+                (
+                    "mobile_masked",
+                    models.CharField(blank=True, max_length=16, verbose_name="手机号码"),
+                ),
+                (
+                    "account_state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("pending", "待审批"),
+                            ("active", "已启用"),
+                            ("disabled", "已停用"),
+                        ],
+                        default="active",
+                        max_length=16,
+                        protected=True,
+                        verbose_name="账号状态",
+                    ),
+                ),
+                (
+                    "state_reason",
+                    models.CharField(blank=True, max_length=255, verbose_name="状态说明"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="officers",
+                        to="orgs.district",
+                        verbose_name="所属区县（区县科技部门）",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="orgs.organization",
+                        verbose_name="所属单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='OrgRelation',
+            name="OrgRelation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('subordinate', '隶属'), ('shareholding', '股权')], max_length=16, verbose_name='关系类型')),
-                ('percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='持股比例（%）')),
-                ('source', models.CharField(choices=[('imported', '历史导入'), ('platform', '本平台'), ('bureau', '市科技局录入'), ('declared', '单位申报')], default='declared', max_length=16, verbose_name='来源')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='说明')),
-                ('created_at', models.DateTimeField(verbose_name='登记时间')),
-                ('declared_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_in', to='orgs.organization', verbose_name='关联单位')),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_out', to='orgs.organization', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("subordinate", "隶属"), ("shareholding", "股权")],
+                        max_length=16,
+                        verbose_name="关系类型",
+                    ),
+                ),
+                (
+                    "percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="持股比例（%）",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("imported", "历史导入"),
+                            ("platform", "本平台"),
+                            ("bureau", "市科技局录入"),
+                            ("declared", "单位申报"),
+                        ],
+                        default="declared",
+                        max_length=16,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="说明")),
+                ("created_at", models.DateTimeField(verbose_name="登记时间")),
+                (
+                    "declared_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_in",
+                        to="orgs.organization",
+                        verbose_name="关联单位",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_out",
+                        to="orgs.organization",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位关联关系',
-                'verbose_name_plural': '单位关联关系',
+                "verbose_name": "单位关联关系",
+                "verbose_name_plural": "单位关联关系",
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, verbose_name='姓名')),
-                ('id_number', jiebang.core.fields.EncryptedCharField(verbose_name='居民身份证号')),
-                ('id_index', models.CharField(max_length=64, unique=True)),
-                ('id_masked', models.CharField(max_length=32, verbose_name='居民身份证号')),
-                ('phone', jiebang.core.fields.EncryptedCharField(blank=True, verbose_name='联系电话')),
-                ('phone_masked', models.CharField(blank=True, max_length=32, verbose_name='联系电话')),
-                ('title', models.CharField(blank=True, max_length=64, verbose_name='职称/职务')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='people', to='orgs.organization', verbose_name='工作单位')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="姓名")),
+                ("id_number", jiebang.core.fields.EncryptedCharField(verbose_name="居民身份证号")),
+                ("id_index", models.CharField(max_length=64, unique=True)),
+                ("id_masked", models.CharField(max_length=32, verbose_name="居民身份证号")),
+                (
+                    "phone",
+                    jiebang.core.fields.EncryptedCharField(blank=True, verbose_name="联系电话"),
+                ),
+                (
+                    "phone_masked",
+                    models.CharField(blank=True, max_length=32, verbose_name="联系电话"),
+                ),
+                ("title", models.CharField(blank=True, max_length=64, verbose_name="职称/职务")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="orgs.organization",
+                        verbose_name="工作单位",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人员',
-                'verbose_name_plural': '人员',
-                'ordering': ['id'],
+                "verbose_name": "人员",
+                "verbose_name_plural": "人员",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='CreditRecord',
+            name="CreditRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('serious_dishonesty', '严重失信'), ('serious_illegal', '严重违法'), ('research_misconduct', '科研失信')], max_length=32, verbose_name='记录类型')),
-                ('decided_on', models.DateField(verbose_name='认定日期')),
-                ('penalty_start', models.DateField(verbose_name='惩戒开始日期')),
-                ('penalty_end', models.DateField(blank=True, help_text='空表示长期', null=True, verbose_name='惩戒结束日期')),
-                ('bars_city_fiscal_projects', models.BooleanField(default=False, verbose_name='限制参与财政资助市级科技项目')),
-                ('source_document', models.CharField(max_length=255, verbose_name='依据文件')),
-                ('description', models.TextField(blank=True, verbose_name='情况说明')),
-                ('recorded_at', models.DateTimeField(verbose_name='录入时间')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='credit_records', to='orgs.organization')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='credit_records', to='orgs.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("serious_dishonesty", "严重失信"),
+                            ("serious_illegal", "严重违法"),
+                            ("research_misconduct", "科研失信"),
+                        ],
+                        max_length=32,
+                        verbose_name="记录类型",
+                    ),
+                ),
+                ("decided_on", models.DateField(verbose_name="认定日期")),
+                ("penalty_start", models.DateField(verbose_name="惩戒开始日期")),
+                (
+                    "penalty_end",
+                    models.DateField(
+                        blank=True, help_text="空表示长期", null=True, verbose_name="惩戒结束日期"
+                    ),
+                ),
+                (
+                    "bars_city_fiscal_projects",
+                    models.BooleanField(default=False, verbose_name="限制参与财政资助市级科技项目"),
+                ),
+                ("source_document", models.CharField(max_length=255, verbose_name="依据文件")),
+                ("description", models.TextField(blank=True, verbose_name="情况说明")),
+                ("recorded_at", models.DateTimeField(verbose_name="录入时间")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credit_records",
+                        to="orgs.organization",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credit_records",
+                        to="orgs.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '信用记录',
-                'verbose_name_plural': '信用记录',
-                'ordering': ['-decided_on', '-id'],
+                "verbose_name": "信用记录",
+                "verbose_name_plural": "信用记录",
+                "ordering": ["-decided_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CityProjectPrincipal',
+            name="CityProjectPrincipal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='排序（1为负责人）')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='principals', to='orgs.cityproject')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='city_project_roles', to='orgs.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="排序（1为负责人）")),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="principals",
+                        to="orgs.cityproject",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="city_project_roles",
+                        to="orgs.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '项目主要承担人',
-                'verbose_name_plural': '项目主要承担人',
-                'ordering': ['project', 'position'],
+                "verbose_name": "项目主要承担人",
+                "verbose_name_plural": "项目主要承担人",
+                "ordering": ["project", "position"],
             },
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['verification_state', 'district'], name='orgs_organi_verific_c4df85_idx'),
+            model_name="organization",
+            index=models.Index(
+                fields=["verification_state", "district"], name="orgs_organi_verific_c4df85_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='cityproject',
-            index=models.Index(fields=['organization', 'status'], name='orgs_citypr_organiz_dbfaa7_idx'),
+            model_name="cityproject",
+            index=models.Index(
+                fields=["organization", "status"], name="orgs_citypr_organiz_dbfaa7_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('organization__isnull', False), ('district__isnull', False), _negated=True), name='user_unit_or_district_not_both'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("organization__isnull", False), ("district__isnull", False), _negated=True
+                ),
+                name="user_unit_or_district_not_both",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orgrelation',
-            constraint=models.UniqueConstraint(fields=('subject', 'object', 'kind'), name='orgrelation_unique'),
+            model_name="orgrelation",
+            constraint=models.UniqueConstraint(
+                fields=("subject", "object", "kind"), name="orgrelation_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orgrelation',
-            constraint=models.CheckConstraint(condition=models.Q(('subject', models.F('object')), _negated=True), name='orgrelation_not_self'),
+            model_name="orgrelation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("subject", models.F("object")), _negated=True),
+                name="orgrelation_not_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditrecord',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('organization__isnull', False), ('person__isnull', True)), models.Q(('organization__isnull', True), ('person__isnull', False)), _connector='OR'), name='creditrecord_one_subject'),
+            model_name="creditrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("organization__isnull", False), ("person__isnull", True)),
+                    models.Q(("organization__isnull", True), ("person__isnull", False)),
+                    _connector="OR",
+                ),
+                name="creditrecord_one_subject",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('penalty_end__isnull', True), ('penalty_end__gte', models.F('penalty_start')), _connector='OR'), name='creditrecord_penalty_order'),
+            model_name="creditrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("penalty_end__isnull", True),
+                    ("penalty_end__gte", models.F("penalty_start")),
+                    _connector="OR",
+                ),
+                name="creditrecord_penalty_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cityprojectprincipal',
-            constraint=models.UniqueConstraint(fields=('project', 'position'), name='principal_position_unique'),
+            model_name="cityprojectprincipal",
+            constraint=models.UniqueConstraint(
+                fields=("project", "position"), name="principal_position_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cityprojectprincipal',
-            constraint=models.UniqueConstraint(fields=('project', 'person'), name='principal_person_unique'),
+            model_name="cityprojectprincipal",
+            constraint=models.UniqueConstraint(
+                fields=("project", "person"), name="principal_person_unique"
+            ),
         ),
     ]

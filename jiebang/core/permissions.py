@@ -1,0 +1,25 @@
+import rules
+
+from jiebang.orgs.permissions import is_active_account, is_auditor, is_bureau_officer
+
+
+@rules.predicate
+def attachment_of_users_unit(user, attachment):
+    return bool(
+        attachment is not None
+        and attachment.organization_id is not None
+        and user.organization_id == attachment.organization_id
+    )
+
+
+@rules.predicate
+def uploaded_attachment(user, attachment):
+    return bool(attachment is not None and attachment.uploaded_by_id == user.pk)
+
+
+rules.add_perm(
+    "core.view_attachment",
+    is_bureau_officer
+    | is_auditor
+    | (is_active_account & (attachment_of_users_unit | uploaded_attachment)),
+)
