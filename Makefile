@@ -1,0 +1,67 @@
+# Jiebang — `make run` serves the demo, `make test` proves it. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := jiebang.settings
+
+.PHONY: run install test lint format pytest assets migrate seed clean help
+
+help:
+	@echo "make run      set everything up (venv, packages, assets, database, demo data) and serve on http://$(HOST):$(PORT)/"
+	@echo "make install  the same set-up without serving"
+	@echo "make test     install dev tools, lint, check migrations, run the whole test suite"
+	@echo "make lint     ruff check + ruff format --check"
+
+$(VENV)/.python-ok:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.python-ok pyproject.toml
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+assets: node_modules/.installed $(VENV)/.installed
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+migrate: $(VENV)/.installed
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput --verbosity 0
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+install: assets seed
+
+run: install
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+pytest: $(VENV)/.dev-installed node_modules/.installed
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint $(VENV)/.dev-installed node_modules/.installed
+	$(PY) manage.py makemigrations --check --dry-run --verbosity 1
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules var/static var/*.sqlite3*
