@@ -60,6 +60,7 @@ pytest: $(VENV)/.dev-installed node_modules/.installed
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint $(VENV)/.dev-installed node_modules/.installed
+	@mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 1
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
