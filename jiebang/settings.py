@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "jiebang.core",
     "jiebang.orgs",
     "jiebang.calls",
+    "jiebang.eligibility",
+    "jiebang.demands",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +64,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "jiebang.core.context_processors.site",
             ],
+            "builtins": ["jiebang.core.templatetags.jiebang"],
         },
     }
 ]

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("jiebang.core.urls")),
     path("", include("jiebang.orgs.urls")),
     path("", include("jiebang.calls.urls")),
+    path("", include("jiebang.demands.urls")),
 ]

@@ -55,6 +55,37 @@
     if (token) event.detail.headers["X-CSRFToken"] = token.value;
   });
 
+  // Formsets: "添加一行" clones the empty row with the next index.
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-add-row]");
+    if (!button) return;
+    const prefix = button.dataset.addRow;
+    const total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    const template = document.querySelector("template[data-empty-row='" + prefix + "']");
+    const body = document.querySelector("tbody[data-rows='" + prefix + "']");
+    if (!total || !template || !body) return;
+    const index = parseInt(total.value, 10);
+    const html = template.innerHTML.replace(/__prefix__/g, String(index));
+    body.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+    const cell = body.lastElementChild.querySelector("[data-row-number]");
+    if (cell) cell.textContent = String(index + 1);
+    const first = body.lastElementChild.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) first.focus();
+  });
+
+  // Money inputs in 元 show their value in 万元 beside them.
+  function showWanyuan(input) {
+    const hint = document.querySelector("[data-wanyuan-for='" + input.id + "']");
+    if (!hint) return;
+    const value = parseFloat(input.value);
+    hint.textContent = Number.isFinite(value) ? "折合 " + (value / 10000).toLocaleString("zh-CN", { maximumFractionDigits: 2 }) + " 万元" : "";
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("input[data-money]")) showWanyuan(event.target);
+  });
+  document.querySelectorAll("input[data-money]").forEach(showWanyuan);
+
   tick();
   window.setInterval(tick, 30000);
 })();

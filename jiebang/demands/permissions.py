@@ -1,0 +1,63 @@
+"""Who may do what with demands (django-rules predicates)."""
+
+import rules
+
+from jiebang.demands.enums import EDITABLE_STATES, WITHDRAWABLE_STATES, DemandState
+from jiebang.orgs.permissions import (
+    is_active_account,
+    is_applicant,
+    is_auditor,
+    is_bureau_officer,
+    is_district_officer,
+)
+
+
+@rules.predicate
+def of_users_unit(user, demand):
+    return bool(
+        demand is not None
+        and user.organization_id
+        and demand.organization_id == user.organization_id
+    )
+
+
+@rules.predicate
+def in_officers_district(user, demand):
+    return bool(
+        demand is not None
+        and user.district_id
+        and demand.organization.district_id == user.district_id
+        and demand.state != DemandState.DRAFT
+    )
+
+
+@rules.predicate
+def is_editable(user, demand):
+    return demand is not None and demand.state in EDITABLE_STATES
+
+
+@rules.predicate
+def is_withdrawable(user, demand):
+    return demand is not None and demand.state in WITHDRAWABLE_STATES
+
+
+@rules.predicate
+def has_unit(user):
+    return bool(user.organization_id)
+
+
+unit_applicant = is_applicant & of_users_unit
+
+rules.add_perm("demands.create_demand", is_applicant & has_unit)
+rules.add_perm("demands.list_own_demands", is_active_account & has_unit)
+rules.add_perm(
+    "demands.view_demand",
+    is_bureau_officer
+    | is_auditor
+    | (is_active_account & of_users_unit)
+    | (is_district_officer & in_officers_district),
+)
+rules.add_perm("demands.edit_demand", unit_applicant & is_editable)
+rules.add_perm("demands.submit_demand", unit_applicant & is_editable)
+rules.add_perm("demands.withdraw_demand", unit_applicant & is_withdrawable)
+rules.add_perm("demands.record_offline_entry", is_bureau_officer)
