@@ -278,3 +278,60 @@ class ReasonForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(
         label=_("理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class OfflineEntryForm(BootstrapMixin, forms.Form):
+    """Metadata of a classified demand delivered offline; no content fields on purpose."""
+
+    uscc = forms.CharField(label=_("申报单位统一社会信用代码"), max_length=18)
+    category = forms.ChoiceField(label=_("需求类别"), choices=Category.choices)
+    reference = forms.CharField(label=_("线下受理编号"), max_length=64)
+    received_on = forms.DateField(
+        label=_("接收日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    leader_name = forms.CharField(label=_("负责人姓名"), max_length=64)
+    leader_id = forms.CharField(
+        label=_("负责人身份证号"), max_length=18, validators=[validate_id_number]
+    )
+    second_name = forms.CharField(label=_("第2名成员姓名"), max_length=64, required=False)
+    second_id = forms.CharField(
+        label=_("第2名成员身份证号"), max_length=18, required=False, validators=[validate_id_number]
+    )
+    third_name = forms.CharField(label=_("第3名成员姓名"), max_length=64, required=False)
+    third_id = forms.CharField(
+        label=_("第3名成员身份证号"), max_length=18, required=False, validators=[validate_id_number]
+    )
+    note = forms.CharField(label=_("备注（不得填写涉密内容）"), max_length=255, required=False)
+
+    def clean_uscc(self):
+        from jiebang.orgs.models import Organization
+
+        value = self.cleaned_data["uscc"].strip().upper()
+        self.organization = Organization.objects.filter(uscc=value).first()
+        if self.organization is None:
+            raise forms.ValidationError(_("未找到该统一社会信用代码对应的注册单位。"))
+        return value
+
+    def clean_reference(self):
+        from jiebang.demands.models import OfflineDemandEntry
+
+        value = self.cleaned_data["reference"].strip()
+        if OfflineDemandEntry.objects.filter(reference=value).exists():
+            raise forms.ValidationError(_("该线下受理编号已登记。"))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        for name_field, id_field in (("second_name", "second_id"), ("third_name", "third_id")):
+            if bool(data.get(name_field)) != bool(data.get(id_field)):
+                self.add_error(id_field, _("姓名和身份证号须同时填写。"))
+        return data
+
+    def principals(self) -> list[dict]:
+        d = self.cleaned_data
+        rows = [
+            ("leader_name", "leader_id"),
+            ("second_name", "second_id"),
+            ("third_name", "third_id"),
+        ]
+        return [{"name": d[n], "id_number": d[i].upper()} for n, i in rows if d.get(n) and d.get(i)]

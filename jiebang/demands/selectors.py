@@ -4,7 +4,13 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from jiebang.core import clock
 from jiebang.demands.enums import NOT_COUNTED_STATES, AttachmentKind, DemandState
-from jiebang.demands.models import Demand, DemandAttachment, DemandTeamMember, OfflineEntryPrincipal
+from jiebang.demands.models import (
+    Demand,
+    DemandAttachment,
+    DemandTeamMember,
+    OfflineDemandEntry,
+    OfflineEntryPrincipal,
+)
 from jiebang.eligibility.snapshots import (
     CallParams,
     CityProjectSnapshot,
@@ -233,3 +239,11 @@ def build_demand_check(demand: Demand, *, user, at=None) -> tuple[DemandCheck, C
         demand=demand_snapshot(demand, params.principal_count),
     )
     return check, params
+
+
+def offline_entries_list():
+    return (
+        OfflineDemandEntry.objects.select_related("organization", "call", "recorded_by")
+        .prefetch_related("offlineentryprincipal_set__person")
+        .order_by("-recorded_at", "-id")
+    )

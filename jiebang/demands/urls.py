@@ -32,4 +32,5 @@ urlpatterns = [
         views.demand_form_download,
         name="demand_form_download",
     ),
+    path("bureau/offline-entries/", views.offline_entries, name="offline_entries"),
 ]

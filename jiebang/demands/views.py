@@ -13,7 +13,14 @@ from jiebang.core.views_helpers import paginate, report_domain_error, require_pe
 from jiebang.demands import selectors, services
 from jiebang.demands.editor import StepEditor
 from jiebang.demands.enums import ATTACHMENTS_BY_CATEGORY, AttachmentKind, DemandState
-from jiebang.demands.forms import STEP_SLUGS, STEPS, AttachmentUploadForm, NewDemandForm, ReasonForm
+from jiebang.demands.forms import (
+    STEP_SLUGS,
+    STEPS,
+    AttachmentUploadForm,
+    NewDemandForm,
+    OfflineEntryForm,
+    ReasonForm,
+)
 from jiebang.demands.models import Demand, DemandVersion
 from jiebang.eligibility.catalogue import RULES
 
@@ -164,7 +171,12 @@ def _attachment_context(demand, form=None):
     by_kind = {k.value: [] for k in kinds}
     for link in demand.attachments.all():
         by_kind.setdefault(link.kind, []).append(link)
+    from jiebang.demands.documents import pdf_support
+
+    pdf_ok, pdf_reason = pdf_support()
     return {
+        "pdf_ok": pdf_ok,
+        "pdf_reason": pdf_reason,
         "upload_form": form or AttachmentUploadForm(demand=demand, audit_years=audit_years),
         "attachment_groups": [(k, by_kind.get(k.value, [])) for k in kinds],
         "audit_years": audit_years,
@@ -408,3 +420,31 @@ def _download(data: bytes, filename: str, content_type: str, inline: bool = Fals
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def offline_entries(request):
+    """Bureau: classified demands received offline (metadata only) and a form to record one."""
+    require_perm(request.user, "demands.record_offline_entry")
+    call = active_call()
+    form = OfflineEntryForm(request.POST or None)
+    if request.method == "POST" and call is not None and form.is_valid():
+        entry = services.record_offline_entry(
+            call=call,
+            org=form.organization,
+            category=form.cleaned_data["category"],
+            reference=form.cleaned_data["reference"],
+            received_on=form.cleaned_data["received_on"],
+            principals=form.principals(),
+            note=form.cleaned_data["note"],
+            by=request.user,
+            request=request,
+        )
+        messages.success(
+            request, f"已登记线下受理 {entry.reference}，其主要承担人计入当年申报项目数。"
+        )
+        return redirect("offline_entries")
+    page = paginate(request, selectors.offline_entries_list())
+    return render(
+        request, "demands/offline_entries.html", {"form": form, "page": page, "call": call}
+    )

@@ -223,3 +223,19 @@ def test_demand_list_query_count_is_constant(client):
     with CaptureQueriesContext(connection) as three:
         assert "需求2" in client.get("/demands/").content.decode()
     assert len(one.captured_queries) == len(three.captured_queries)
+
+
+def test_forms_to_sign_download_as_word_and_pdf(client):
+    from jiebang.demands.documents import pdf_support
+
+    demand, user = valid_tb_demand()
+    client.force_login(user)
+    docx = client.get(f"/demands/{demand.pk}/forms/application_form.docx")
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    assert "attachment" in docx["Content-Disposition"]
+    if pdf_support()[0]:
+        pdf = client.get(f"/demands/{demand.pk}/forms/commit_leader.pdf")
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    outsider = UserFactory(organization=OrganizationFactory(), roles=[Role.APPLICANT])
+    client.force_login(outsider)
+    assert client.get(f"/demands/{demand.pk}/forms/application_form.docx").status_code == 404
