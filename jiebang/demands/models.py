@@ -98,6 +98,14 @@ class Demand(FSMModelMixin, models.Model):
     updated_at = models.DateTimeField(_("最后修改"))
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     state_reason = models.TextField(_("处理意见"), blank=True)
+    resubmit_by = models.DateTimeField(_("退回后重新提交截止时间"), null=True, blank=True)
+
+    # 榜单发布
+    publication = models.ForeignKey(
+        "PublicationBatch", on_delete=models.PROTECT, null=True, blank=True, related_name="demands"
+    )
+    published_at = models.DateTimeField(_("发榜时间"), null=True, blank=True, db_index=True)
+    solicitation_deadline = models.DateTimeField(_("揭榜截止时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("需求")
@@ -127,6 +135,59 @@ class Demand(FSMModelMixin, models.Model):
         target=DemandState.WITHDRAWN,
     )
     def mark_withdrawn(self):
+        pass
+
+    # 审核推荐: the district recommends, returns or declines a submitted demand.
+    @transition(field=state, source=DemandState.SUBMITTED, target=DemandState.RECOMMENDED)
+    def mark_recommended(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[DemandState.SUBMITTED, DemandState.RECOMMENDED],
+        target=DemandState.RETURNED,
+    )
+    def mark_returned(self):
+        pass
+
+    @transition(field=state, source=DemandState.SUBMITTED, target=DemandState.NOT_RECOMMENDED)
+    def mark_not_recommended(self):
+        pass
+
+    # 形式审查: the bureau accepts or rejects (a unit outside the city has no district, so the
+    # bureau acts on its submitted demand directly; the service enforces that).
+    @transition(
+        field=state,
+        source=[DemandState.RECOMMENDED, DemandState.SUBMITTED],
+        target=DemandState.ACCEPTED,
+    )
+    def mark_accepted(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[DemandState.RECOMMENDED, DemandState.SUBMITTED],
+        target=DemandState.REJECTED,
+    )
+    def mark_rejected(self):
+        pass
+
+    # 需求论证 (expert review of demands, [4/9]); skipped when the call does not require it.
+    @transition(field=state, source=DemandState.ACCEPTED, target=DemandState.APPROVED)
+    def mark_approved(self):
+        pass
+
+    @transition(field=state, source=DemandState.ACCEPTED, target=DemandState.DECLINED)
+    def mark_declined(self):
+        pass
+
+    # 榜单发布
+    @transition(
+        field=state,
+        source=[DemandState.APPROVED, DemandState.ACCEPTED],
+        target=DemandState.PUBLISHED,
+    )
+    def mark_published(self):
         pass
 
 
@@ -307,3 +368,56 @@ class OfflineEntryPrincipal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["entry", "position"], name="offline_principal_position")
         ]
+
+
+class DemandEvent(models.Model):
+    """A readable history line per state change (who, what, why); the audit log is the proof."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="events")
+    ACTIONS = {
+        "recommended": _("推荐"),
+        "returned": _("退回修改"),
+        "not_recommended": _("不予推荐"),
+        "accepted": _("形式审查通过"),
+        "rejected": _("不予受理"),
+        "approved": _("需求论证通过"),
+        "declined": _("需求论证未通过"),
+        "published": _("发榜"),
+    }
+
+    action = models.CharField(_("操作"), max_length=32)
+    from_state = models.CharField(max_length=20)
+    to_state = models.CharField(max_length=20)
+    reason = models.TextField(_("意见/理由"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_role = models.CharField(_("处理单位"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("需求处理记录")
+        verbose_name_plural = _("需求处理记录")
+        ordering = ["created_at", "id"]
+
+    def action_label(self) -> str:
+        return str(self.ACTIONS.get(self.action, self.action))
+
+
+class PublicationBatch(models.Model):
+    """A batch of demands published together (榜单发布) with one solicitation deadline."""
+
+    call = models.ForeignKey("calls.Call", on_delete=models.PROTECT, related_name="publications")
+    title = models.CharField(_("榜单批次名称"), max_length=200)
+    published_at = models.DateTimeField(_("发布时间"))
+    solicitation_deadline = models.DateTimeField(_("揭榜截止时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("榜单发布批次")
+        verbose_name_plural = _("榜单发布批次")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self):
+        return self.title

@@ -1,6 +1,6 @@
 """Reads of demands: who may see which, and the snapshots the eligibility rules check."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from jiebang.core import clock
 from jiebang.demands.enums import NOT_COUNTED_STATES, AttachmentKind, DemandState
@@ -69,14 +69,13 @@ def demand_for_edit(pk) -> Demand:
     )
 
 
-def call_params(call, *, resubmission: bool = False) -> CallParams:
-    """The call's rule parameters. A returned demand's window closes at the resubmission deadline."""
+def call_params(call, *, resubmit_by=None) -> CallParams:
+    """The call's rule parameters. A returned demand's window closes at its own resubmission
+    deadline (`resubmit_by`, set when it was returned)."""
     return CallParams(
         year=call.year,
         submission_opens_at=call.submission_opens_at,
-        submission_closes_at=call.resubmission_deadline
-        if resubmission
-        else call.submission_closes_at,
+        submission_closes_at=resubmit_by or call.submission_closes_at,
         recommendation_deadline=call.recommendation_deadline,
         resubmission_deadline=call.resubmission_deadline,
         min_total_investment=call.min_total_investment,
@@ -226,7 +225,10 @@ def demand_snapshot(demand: Demand, principal_count: int) -> DemandSnapshot:
 def build_demand_check(demand: Demand, *, user, at=None) -> tuple[DemandCheck, CallParams]:
     """The snapshot and call parameters for checking `demand` as submitted by `user` at `at`."""
     at = at or clock.now()
-    params = call_params(demand.call, resubmission=demand.state == DemandState.RETURNED)
+    resubmit_by = None
+    if demand.state == DemandState.RETURNED:
+        resubmit_by = demand.resubmit_by or demand.call.resubmission_deadline
+    params = call_params(demand.call, resubmit_by=resubmit_by)
     check = DemandCheck(
         at=at,
         today=clock.beijing(at).date(),
@@ -246,4 +248,203 @@ def offline_entries_list():
         OfflineDemandEntry.objects.select_related("organization", "call", "recorded_by")
         .prefetch_related("offlineentryprincipal_set__person")
         .order_by("-recorded_at", "-id")
+    )
+
+
+# ---- desks -------------------------------------------------------------------------------
+
+DESK_LIST_RELATED = ("organization__district", "call", "industry")
+
+
+def district_queue(user, state: str | None = DemandState.SUBMITTED) -> QuerySet[Demand]:
+    """A district officer's demands: its district only, never drafts."""
+    if not user.district_id:
+        return Demand.objects.none()
+    qs = (
+        Demand.objects.select_related(*DESK_LIST_RELATED)
+        .filter(organization__district_id=user.district_id)
+        .exclude(state=DemandState.DRAFT)
+        .order_by("submitted_at", "id")
+    )
+    return qs.filter(state=state) if state else qs
+
+
+def bureau_queue(state: str | None = DemandState.RECOMMENDED) -> QuerySet[Demand]:
+    """The bureau's formal-review queue. `recommended` also includes submitted demands that
+    have no district to act on them: units outside the city, and resubmissions the district
+    had already recommended once its deadline has passed (see `bureau_takes_submitted`)."""
+    qs = Demand.objects.select_related(*DESK_LIST_RELATED).exclude(state=DemandState.DRAFT)
+    if state == DemandState.RECOMMENDED:
+        qs = qs.filter(
+            Q(state=DemandState.RECOMMENDED)
+            | Q(state=DemandState.SUBMITTED, organization__district__isnull=True)
+            | Q(
+                state=DemandState.SUBMITTED,
+                call__recommendation_deadline__lt=clock.now(),
+                events__action="recommended",
+            )
+        ).distinct()
+    elif state:
+        qs = qs.filter(state=state)
+    return qs.order_by("submitted_at", "id")
+
+
+def publishable_demands(call) -> QuerySet[Demand]:
+    ready = DemandState.APPROVED if call.expert_review_of_demands else DemandState.ACCEPTED
+    return (
+        Demand.objects.select_related(*DESK_LIST_RELATED)
+        .filter(call=call, state=ready)
+        .order_by("number")
+    )
+
+
+# A district's recommendation stands while the demand is past the district's desk.
+PAST_DISTRICT_STATES = (
+    DemandState.RECOMMENDED,
+    DemandState.ACCEPTED,
+    DemandState.REJECTED,
+    DemandState.APPROVED,
+    DemandState.DECLINED,
+    DemandState.PUBLISHED,
+    DemandState.MATCHED,
+    DemandState.UNSOLVED,
+)
+
+
+def recommended_by_district(user, call) -> QuerySet[Demand]:
+    """What a district has recommended in a call and still stands (its recommendation letter):
+    a demand later returned, declined or withdrawn is not on the letter."""
+    if not user.district_id:
+        return Demand.objects.none()
+    return (
+        Demand.objects.select_related(*DESK_LIST_RELATED)
+        .filter(
+            call=call,
+            organization__district_id=user.district_id,
+            state__in=PAST_DISTRICT_STATES,
+            events__action="recommended",
+        )
+        .distinct()
+        .order_by("number")
+    )
+
+
+def version_diff(demand: Demand, old: int | None = None, new: int | None = None) -> list[dict]:
+    """What changed between two submitted versions (default: the last two): one row per
+    changed item with a Chinese label, the old value and the new one."""
+    versions = {v.version: v for v in demand.versions.all()}
+    if len(versions) < 2:
+        return []
+    new = new or max(versions)
+    old = old or max(v for v in versions if v < new)
+    before, after = versions[old].content, versions[new].content
+    labels = {
+        f.name: str(f.verbose_name) for f in Demand._meta.get_fields() if hasattr(f, "verbose_name")
+    }
+    labels.update(
+        {
+            "indicators": "指标参数",
+            "research_tasks": "承担科研任务",
+            "ip_items": "知识产权",
+            "routes": "技术路线",
+            "financials": "审计年度财务数据",
+            "team": "项目团队",
+            "attachments": "附件",
+            "organization": "发榜单位",
+            "industry": "所属产业领域",
+            "contact_phone_masked": "联系电话",
+        }
+    )
+    skip = {"number", "version"}
+    rows = []
+    for key in after.keys() | before.keys():
+        if key in skip or before.get(key) == after.get(key):
+            continue
+        rows.append(
+            {
+                "field": key,
+                "label": labels.get(key, key),
+                "old": before.get(key),
+                "new": after.get(key),
+            }
+        )
+    order = list(after.keys())
+    rows.sort(key=lambda r: order.index(r["field"]) if r["field"] in order else len(order))
+    return rows
+
+
+def desk_figures(call) -> dict:
+    """Counts for the desks: by state, district, category and industry (four queries)."""
+    base = Demand.objects.filter(call=call).exclude(state=DemandState.DRAFT)
+    by_state = {row["state"]: row["n"] for row in base.values("state").annotate(n=Count("id"))}
+    return {
+        "total": sum(by_state.values()),
+        "by_state": [
+            (DemandState(s).label, by_state.get(s, 0))
+            for s in DemandState.values
+            if s != DemandState.DRAFT
+        ],
+        "by_district": list(
+            base.values("organization__district__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "organization__district__name")
+        ),
+        "by_category": list(base.values("category").annotate(n=Count("id")).order_by("category")),
+        "by_industry": list(
+            base.values("industry__name").annotate(n=Count("id")).order_by("-n", "industry__name")
+        ),
+    }
+
+
+def demand_work_items(user) -> list[dict]:
+    """待办 items about demands for the user's roles, with the deadline that applies."""
+    from jiebang.calls.selectors import active_call
+
+    items = []
+    call = active_call()
+    if user.has_role(Role.DISTRICT_OFFICER) and user.district_id:
+        items.append(
+            {
+                "label": "待推荐需求",
+                "count": district_queue(user).count(),
+                "url": "/district/demands/",
+                "deadline": call.recommendation_deadline if call else None,
+            }
+        )
+    if user.has_role(Role.BUREAU_OFFICER):
+        items.append(
+            {"label": "待形式审查需求", "count": bureau_queue().count(), "url": "/bureau/demands/"}
+        )
+        if call is not None:
+            items.append(
+                {
+                    "label": "待发布需求",
+                    "count": publishable_demands(call).count(),
+                    "url": "/bureau/publish/",
+                }
+            )
+    if user.has_role(Role.APPLICANT) and user.organization_id:
+        editable = Demand.objects.filter(
+            organization_id=user.organization_id,
+            state__in=(DemandState.DRAFT, DemandState.RETURNED),
+        )
+        items.append(
+            {
+                "label": "待填报/退回修改的需求",
+                "count": editable.count(),
+                "url": "/demands/",
+                "deadline": call.submission_closes_at if call else None,
+            }
+        )
+    return items
+
+
+def bureau_takes_submitted(demand: Demand) -> bool:
+    """Whether the bureau acts on this `submitted` demand itself: its unit has no district, or
+    the district recommended it before and can no longer act (its deadline has passed)."""
+    if not demand.organization.district_id:
+        return True
+    return (
+        demand.call.recommendation_deadline < clock.now()
+        and demand.events.filter(action="recommended").exists()
     )

@@ -72,6 +72,11 @@ CONTENT_FIELDS = [
 ]
 
 
+# What the editor may change: the content (but never the category, fixed at creation) and
+# the industry, which is a relation and is frozen into versions by name.
+EDITABLE_FIELDS = frozenset(CONTENT_FIELDS) - {"category"} | {"industry"}
+
+
 def _locked(demand_id: int) -> Demand:
     return Demand.objects.select_for_update().get(pk=demand_id)
 
@@ -127,7 +132,7 @@ def update_demand(
     demand = _locked(demand.pk)
     _ensure_editable(demand)
     for name, value in fields.items():
-        if name not in CONTENT_FIELDS or name == "category":
+        if name not in EDITABLE_FIELDS:
             continue
         setattr(demand, name, value)
     if contact_phone is not None:
