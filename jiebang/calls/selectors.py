@@ -11,6 +11,7 @@ class Deadline:
     label: str
     at: datetime
     clause: str
+    past_label: str = "已截止"  # what the countdown says once the moment has passed
 
 
 def active_call() -> Call | None:
@@ -29,7 +30,7 @@ def calls_for_desk() -> QuerySet[Call]:
 def call_deadlines(call: Call) -> list[Deadline]:
     """The call's dates in the order they fall, with the guide clause each comes from."""
     return [
-        Deadline("网上填报开始", call.submission_opens_at, "五（一）1"),
+        Deadline("网上填报开始", call.submission_opens_at, "五（一）1", past_label="已开始"),
         Deadline("网上填报截止", call.submission_closes_at, "五（一）1"),
         Deadline("退回修改重新提交截止", call.resubmission_deadline, "实施细则"),
         Deadline("区县推荐截止", call.recommendation_deadline, "五（一）2"),

@@ -152,13 +152,15 @@ def store_attachment(
     return attachment
 
 
-def notify(recipients, *, title, body="", link=""):
-    """Put a message in each recipient's inbox and queue its email copy after commit.
+def notify(recipients, *, title, body="", link="", sms=False):
+    """Put a message in each recipient's inbox and queue its email (and, for urgent matters
+    such as a return with a deadline, SMS) copy after commit.
 
     Side effects: Notification rows (inside the caller's transaction); one email task per
-    recipient with an address, queued on commit.
+    recipient with an address and, with `sms`, one SMS task per recipient with a mobile,
+    queued on commit.
     """
-    from jiebang.core.tasks import send_notification_email
+    from jiebang.core.tasks import send_notification_email, send_notification_sms
 
     now = clock.now()
     rows = Notification.objects.bulk_create(
@@ -170,6 +172,8 @@ def notify(recipients, *, title, body="", link=""):
     for row in rows:
         if row.recipient.email:
             transaction.on_commit(lambda pk=row.pk: send_notification_email.delay(pk))
+        if sms and row.recipient.mobile_index:
+            transaction.on_commit(lambda pk=row.pk: send_notification_sms.delay(pk))
     return rows
 
 

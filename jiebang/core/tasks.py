@@ -19,3 +19,17 @@ def send_notification_email(notification_id: int) -> None:
         recipient_list=[notification.recipient.email],
         fail_silently=True,
     )
+
+
+@shared_task
+def send_notification_sms(notification_id: int) -> None:
+    from jiebang.core.sms import get_sms_backend
+
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
+    if notification is None or not notification.recipient.mobile:
+        return
+    get_sms_backend().send(
+        notification.recipient.mobile, f"【{settings.SITE_TITLE}】{notification.title}"
+    )

@@ -3,9 +3,7 @@ from django.urls import path
 from jiebang.core import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("guide/", views.guide, name="guide"),
-    path("work/", views.dashboard, name="dashboard"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("files/<uuid:uuid>/", views.attachment_download, name="attachment_download"),

@@ -5,21 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jiebang.calls.selectors import active_call, call_deadlines
-from jiebang.core import clock
 from jiebang.core.models import Attachment
 from jiebang.core.selectors import inbox_for
 from jiebang.core.services import mark_notifications_read, record_audit
 from jiebang.core.views_helpers import paginate, require_perm
-from jiebang.orgs.selectors import work_queue_for
-
-
-def home(request):
-    call = active_call()
-    return render(
-        request,
-        "core/home.html",
-        {"call": call, "deadlines": call_deadlines(call) if call else [], "now": clock.now()},
-    )
 
 
 def guide(request):
@@ -28,21 +17,6 @@ def guide(request):
         request,
         "core/guide.html",
         {"call": call, "deadlines": call_deadlines(call) if call else []},
-    )
-
-
-@login_required
-def dashboard(request):
-    call = active_call()
-    return render(
-        request,
-        "core/dashboard.html",
-        {
-            "queue": work_queue_for(request.user),
-            "call": call,
-            "deadlines": call_deadlines(call) if call else [],
-            "now": clock.now(),
-        },
     )
 
 

@@ -2,8 +2,8 @@
 (function () {
   "use strict";
 
-  function formatRemaining(ms) {
-    if (ms <= 0) return "已截止";
+  function formatRemaining(ms, pastLabel) {
+    if (ms <= 0) return pastLabel || "已截止";
     const minutes = Math.floor(ms / 60000);
     const days = Math.floor(minutes / 1440);
     const hours = Math.floor((minutes % 1440) / 60);
@@ -16,13 +16,27 @@
   function tick() {
     document.querySelectorAll("[data-deadline]").forEach(function (el) {
       const at = Date.parse(el.dataset.deadline);
-      if (!Number.isNaN(at)) el.textContent = formatRemaining(at - Date.now());
+      if (!Number.isNaN(at)) el.textContent = formatRemaining(at - Date.now(), el.dataset.past);
     });
+  }
+
+  // "全选" in a table header toggles the row checkboxes of its table.
+  document.addEventListener("change", function (event) {
+    if (!event.target.matches("[data-check-all]")) return;
+    const table = event.target.closest("table");
+    table.querySelectorAll("input[name=ids]").forEach(function (box) { box.checked = event.target.checked; });
+  });
+
+  function batchMessage(form) {
+    const count = form.querySelectorAll("input[name=ids]:checked").length;
+    const select = form.querySelector("select[name=action]");
+    const label = select ? select.options[select.selectedIndex].text : (form.dataset.confirmAction || "处理");
+    return "确认对选中的 " + count + " 项执行“" + label + "”？";
   }
 
   document.addEventListener("submit", function (event) {
     const form = event.target;
-    const message = form.dataset.confirm;
+    const message = form.dataset.confirmBatch ? batchMessage(form) : form.dataset.confirm;
     if (message && !window.confirm(message)) {
       event.preventDefault();
       return;
