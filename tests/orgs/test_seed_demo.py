@@ -102,9 +102,12 @@ def test_second_run_changes_nothing(seeded):
     assert raw_rows("SELECT id, id_number, id_index FROM orgs_person ORDER BY id") == ids
     assert list(Call.objects.order_by("id").values()) == calls
     assert "新建0/更新0" in output and "新建1" not in output
-    # Seeding is setup, not a user action.
-    assert AuditEntry.objects.count() == 0
-    assert Notification.objects.count() == 0
+    # Seeding is setup, not a user action: only the demo call's demands, which go through the
+    # demand services, leave audit entries and inbox messages (and a second run adds none).
+    assert not AuditEntry.objects.exclude(action__startswith="demand.").exclude(
+        action__startswith="notice."
+    )
+    assert Notification.objects.filter(recipient__username="unit_admin").exists()
 
 
 def test_reference_data(seeded):
@@ -500,3 +503,127 @@ def test_admin_edits_personal_data_only_through_the_helpers(seeded, client):
     person = Person.objects.get(name="测试人")
     assert person.id_number == new_id and person.id_index == blind_index(new_id)
     assert person.id_masked == mask_id_number(new_id)
+
+
+# ---------------------------------------------------------------------------------------
+# The demo call's demands (`_seed_demands`), seeded through the demand services
+# ---------------------------------------------------------------------------------------
+
+
+def demo_call() -> Call:
+    return Call.objects.get(name=DEMO_CALL_NAME, is_active=True)
+
+
+def demo_demands():
+    from jiebang.demands.models import Demand
+
+    return Demand.objects.filter(call=demo_call()).select_related("organization__district")
+
+
+def test_demo_demands_in_every_state_of_the_desks(seeded):
+    from jiebang.demands.enums import DemandState as S
+    from jiebang.demands.selectors import bureau_queue, district_queue
+
+    demands = demo_demands()
+    states = {row["state"]: row["n"] for row in demands.values("state").annotate(n=Count("id"))}
+    assert {k: v for k, v in states.items() if k != S.PUBLISHED} == {
+        S.DRAFT: 2,
+        S.SUBMITTED: 2,
+        S.RETURNED: 1,
+        S.RECOMMENDED: 1,
+        S.ACCEPTED: 1,
+    }
+    assert 6 <= states[S.PUBLISHED] <= 8
+    assert 13 <= demands.count() <= 16
+    # The drafts are the demo unit's; the submitted ones wait for 天山区.
+    drafts = demands.filter(state=S.DRAFT)
+    assert {d.organization.uscc for d in drafts} == {ORG_BY_KEY["xuefeng"].uscc}
+    assert {d.category for d in drafts} == {"tech_breakthrough", "achievement_transfer"}
+    tianshan = User.objects.get(username="district_tianshan")
+    queue = list(district_queue(tianshan))
+    assert len(queue) == 2 and all(d.organization.district.code == "650102" for d in queue)
+    assert set(queue) == set(demands.filter(state=S.SUBMITTED))
+    # Returned by the district with its reason; recommended waits for the bureau.
+    returned = demands.get(state=S.RETURNED)
+    assert returned.state_reason and returned.organization.district.code == "650102"
+    event = returned.events.get(action="returned")
+    assert event.actor == tianshan and event.reason == returned.state_reason
+    assert demands.get(state=S.RECOMMENDED) in bureau_queue()
+    # Every demand past the draft was submitted once, eligible, with a receipt.
+    for demand in demands.exclude(state=S.DRAFT):
+        version = demand.versions.get()
+        assert demand.number and version.receipt_number == demand.number
+        assert not [f for f in version.findings if f.get("blocks")], demand.title
+        assert AuditEntry.objects.filter(action="demand.submitted", target_id=str(demand.pk))
+    # Nobody is a principal of more than 2 counted applications of the year.
+    from jiebang.demands.enums import NOT_COUNTED_STATES
+    from jiebang.demands.models import DemandTeamMember
+
+    load = (
+        DemandTeamMember.objects.filter(position__lte=3, demand__call__year=demo_call().year)
+        .exclude(demand__state__in=NOT_COUNTED_STATES)
+        .values("person")
+        .annotate(n=Count("demand", distinct=True))
+    )
+    assert max(row["n"] for row in load) <= 2
+
+
+def test_the_demo_units_drafts_show_the_pre_check(seeded):
+    from jiebang.demands import services as demand_services
+
+    drafts = {d.category: d for d in demo_demands().filter(state="draft")}
+    half_filled = drafts["tech_breakthrough"]
+    blocking = {
+        f.code for f in demand_services.precheck(half_filled, half_filled.created_by) if f.blocks
+    }
+    assert len(blocking) >= 4 and {"FUND-MIN", "TB-AUDIT-REPORTS"} <= blocking
+    ready = drafts["achievement_transfer"]
+    assert not [f for f in demand_services.precheck(ready, ready.created_by) if f.blocks]
+
+
+def test_a_published_batch_that_the_portal_shows_and_finds(seeded):
+    from jiebang.demands.models import PublicationBatch
+    from jiebang.portal.search import matching_demand_ids
+    from jiebang.portal.selectors import published_demands
+
+    call = demo_call()
+    batch = PublicationBatch.objects.get(call=call)
+    assert batch.title == f"{call.year}年第一批揭榜挂帅榜单"
+    deadline = clock.beijing(batch.solicitation_deadline)
+    assert deadline.date() == clock.today() + dt.timedelta(days=30)
+    assert deadline.time() == dt.time(17, 30)
+
+    public = list(published_demands().filter(call=call).prefetch_related("routes"))
+    assert 6 <= len(public) <= 8 and all(d.publication == batch for d in public)
+    assert {d.category for d in public} == {"tech_breakthrough", "achievement_transfer"}
+    districts = {d.organization.district.code if d.organization.district else None for d in public}
+    assert len(districts) >= 3 and "650104" in districts
+    race = [d for d in public if d.is_horse_race]
+    assert race and all(d.routes.count() >= 2 for d in race)
+    gaoxin = User.objects.get(username="district_gaoxin")
+    assert any(
+        d.events.filter(action="recommended", actor=gaoxin).exists()
+        for d in public
+        if d.organization.district and d.organization.district.code == "650104"
+    )
+    for demand in public:
+        assert demand.versions.exists() and demand.search_document
+        assert demand.events.filter(action="published").exists()
+    found = matching_demand_ids("储能")
+    assert set(found) & {d.pk for d in public}
+
+
+def test_a_second_seed_creates_no_demands(seeded):
+    from jiebang.demands.models import Demand, DemandAttachment, DemandVersion
+    from jiebang.notices.models import Announcement
+
+    def counts():
+        return [
+            m.objects.count()
+            for m in (Demand, DemandVersion, DemandAttachment, Announcement, AuditEntry)
+        ]
+
+    before = counts()
+    output = seed()
+    assert counts() == before
+    assert "新建0，已存在" in output
