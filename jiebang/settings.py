@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "jiebang.calls",
     "jiebang.eligibility",
     "jiebang.demands",
+    "jiebang.notices",
+    "jiebang.portal",
+    "jiebang.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -64,7 +67,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "jiebang.core.context_processors.site",
             ],
-            "builtins": ["jiebang.core.templatetags.jiebang"],
+            "builtins": [
+                "jiebang.core.templatetags.jiebang",
+                "jiebang.demands.templatetags.demand_tags",
+            ],
         },
     }
 ]
@@ -160,6 +166,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PERSONAL_DATA_KEY = env("PERSONAL_DATA_KEY", default="")
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default="")
 
+SMS_BACKEND = env("SMS_BACKEND", default="jiebang.core.sms.LoggingSmsBackend")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="jiebang@localhost")
 

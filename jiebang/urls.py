@@ -4,7 +4,10 @@ from django.urls import include, path
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("jiebang.core.urls")),
+    path("", include("jiebang.dashboard.urls")),
     path("", include("jiebang.orgs.urls")),
     path("", include("jiebang.calls.urls")),
     path("", include("jiebang.demands.urls")),
+    path("", include("jiebang.notices.urls")),
+    path("", include("jiebang.portal.urls")),
 ]

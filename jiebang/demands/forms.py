@@ -335,3 +335,15 @@ class OfflineEntryForm(BootstrapMixin, forms.Form):
             ("third_name", "third_id"),
         ]
         return [{"name": d[n], "id_number": d[i].upper()} for n, i in rows if d.get(n) and d.get(i)]
+
+
+class PublishForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(
+        label=_("榜单批次名称"), max_length=200, initial=_("揭榜挂帅榜单（第一批）")
+    )
+    solicitation_deadline = forms.DateTimeField(
+        label=_("揭榜截止时间（北京时间）"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"
+        ),
+    )

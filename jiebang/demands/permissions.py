@@ -61,3 +61,28 @@ rules.add_perm("demands.edit_demand", unit_applicant & is_editable)
 rules.add_perm("demands.submit_demand", unit_applicant & is_editable)
 rules.add_perm("demands.withdraw_demand", unit_applicant & is_withdrawable)
 rules.add_perm("demands.record_offline_entry", is_bureau_officer)
+
+# ---- desks ---------------------------------------------------------------------------------
+
+
+@rules.predicate
+def submitted_in_officers_district(user, demand):
+    return bool(
+        demand is not None
+        and user.district_id
+        and demand.organization.district_id == user.district_id
+    )
+
+
+rules.add_perm("demands.view_district_desk", is_district_officer)
+rules.add_perm("demands.district_act", is_district_officer & submitted_in_officers_district)
+rules.add_perm("demands.view_bureau_desk", is_bureau_officer | is_auditor)
+rules.add_perm("demands.bureau_act", is_bureau_officer)
+rules.add_perm("demands.publish_demands", is_bureau_officer)
+rules.add_perm(
+    "demands.view_versions",
+    is_bureau_officer
+    | is_auditor
+    | (is_active_account & of_users_unit)
+    | (is_district_officer & in_officers_district),
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiebang.demands import views
+from jiebang.demands import desk_views, views
 
 urlpatterns = [
     path("demands/", views.demand_list, name="demand_list"),
@@ -33,4 +33,14 @@ urlpatterns = [
         name="demand_form_download",
     ),
     path("bureau/offline-entries/", views.offline_entries, name="offline_entries"),
+    path("demands/<int:pk>/act/<slug:action>/", desk_views.demand_action, name="demand_action"),
+    path("desk/batch/", desk_views.batch_action, name="demand_batch_action"),
+    path("district/demands/", desk_views.district_desk, name="district_desk"),
+    path(
+        "district/letter/<int:call_id>.pdf",
+        desk_views.recommendation_letter,
+        name="recommendation_letter",
+    ),
+    path("bureau/demands/", desk_views.bureau_desk, name="bureau_desk"),
+    path("bureau/publish/", desk_views.publish, name="publish"),
 ]

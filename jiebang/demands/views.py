@@ -309,18 +309,54 @@ def demand_withdraw(request, pk):
 def demand_detail(request, pk):
     demand = _visible_demand(request, pk)
     demand = selectors.demand_for_edit(demand.pk)
-    versions = demand.versions.select_related("submitted_by").order_by("-version")
+    versions = list(demand.versions.select_related("submitted_by").order_by("-version"))
+    user = request.user
+    desk_actions = _desk_actions_for(user, demand)
     return render(
         request,
         "demands/demand_detail.html",
         {
             "demand": demand,
             "versions": versions,
-            "can_edit": request.user.has_perm("demands.edit_demand", demand),
-            "can_withdraw": request.user.has_perm("demands.withdraw_demand", demand),
+            "events": demand.events.select_related("actor"),
+            "diff": selectors.version_diff(demand)
+            if user.has_perm("demands.view_versions", demand)
+            else [],
+            # What the authoritative check reported when the version was submitted.
+            "findings": versions[0].findings
+            if versions and user.organization_id != demand.organization_id
+            else [],
+            "desk_actions": desk_actions,
+            "can_edit": user.has_perm("demands.edit_demand", demand),
+            "can_withdraw": user.has_perm("demands.withdraw_demand", demand),
             "reason_form": ReasonForm(),
         },
     )
+
+
+def _desk_actions_for(user, demand) -> list[tuple[str, str, bool]]:
+    """The desk actions this user may take on this demand now: (action, label, needs reason)."""
+    state = demand.state
+    if user.has_perm("demands.district_act", demand) and state == DemandState.SUBMITTED:
+        return [
+            ("recommend", "推荐", False),
+            ("return", "退回修改", True),
+            ("decline", "不予推荐", True),
+        ]
+    if not user.has_perm("demands.bureau_act", demand):
+        return []
+    bureau_sources = (DemandState.RECOMMENDED,) + (
+        (DemandState.SUBMITTED,) if selectors.bureau_takes_submitted(demand) else ()
+    )
+    if state in bureau_sources:
+        return [
+            ("accept", "形式审查通过", False),
+            ("return", "退回修改", True),
+            ("reject", "不予受理", True),
+        ]
+    if state == DemandState.ACCEPTED and demand.call.expert_review_of_demands:
+        return [("approve", "论证通过", False), ("review_decline", "论证不通过", True)]
+    return []
 
 
 def _version(demand, version_no):

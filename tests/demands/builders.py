@@ -80,9 +80,9 @@ def fill_common(demand, user, *, team_start=100):
             "solver_conditions": "具有相关领域研发经验和团队",
             "total_investment": Decimal("5000000.00"),
             "period_months": 36,
-            "contact_name": "联系人",
+            "contact_name": "张联络员",
         },
-        contact_phone="0991-2824158",
+        contact_phone="13987654321",
     )
     services.replace_rows(
         demand=demand,

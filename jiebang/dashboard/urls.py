@@ -1,0 +1,5 @@
+from django.urls import path
+
+from jiebang.dashboard import views
+
+urlpatterns = [path("work/", views.dashboard, name="dashboard")]
