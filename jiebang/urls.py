@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("jiebang.calls.urls")),
     path("", include("jiebang.demands.urls")),
     path("", include("jiebang.notices.urls")),
+    path("", include("jiebang.review.urls")),
     path("", include("jiebang.portal.urls")),
 ]

@@ -2,7 +2,8 @@
 
 from jiebang.demands.selectors import demand_work_items
 from jiebang.orgs.selectors import work_queue_for
+from jiebang.review.selectors import review_work_items
 
 
 def work_queue(user) -> list[dict]:
-    return work_queue_for(user) + demand_work_items(user)
+    return work_queue_for(user) + demand_work_items(user) + review_work_items(user)
