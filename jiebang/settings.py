@@ -103,6 +103,10 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Periodic jobs (run `celery -A jiebang beat` beside the workers in production).
+CELERY_BEAT_SCHEDULE = {
+    "review-reminders": {"task": "jiebang.review.tasks.send_review_reminders", "schedule": 3600.0},
+}
 
 AUTH_USER_MODEL = "orgs.User"
 AUTHENTICATION_BACKENDS = [

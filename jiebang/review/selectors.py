@@ -108,17 +108,31 @@ def item_facts(items: list[ReviewItem], targets: dict[int, object]) -> list:
 
 
 def conflicts_in_round(
-    review_round: ReviewRound, experts: list[ExpertProfile], items=None, targets=None
+    review_round: ReviewRound,
+    experts: list[ExpertProfile],
+    items=None,
+    targets=None,
+    *,
+    named=False,
 ):
-    """{(expert_id, item_id): [Conflict, …]} for every conflicted pair of the round."""
+    """{(expert_id, item_id): [Conflict, …]} for every conflicted pair of the round.
+    With `named`, messages name the units (one more query) — for pages, not the optimiser."""
     items = items if items is not None else round_items(review_round)
     targets = targets if targets is not None else item_targets(items)
+    facts = item_facts(items, targets)
+    names = {}
+    if named:
+        unit_ids = {e.organization_id for e in experts} | {
+            u for f in facts for u in f.applicant_unit_ids
+        }
+        names = unit_names(unit_ids)
     return conflict_matrix(
         [expert_facts(e) for e in experts],
-        item_facts(items, targets),
+        facts,
         groups=relation_groups(),
         today=clock.today(),
         lookback_years=review_round.call.conflict_lookback_years,
+        unit_names=names,
     )
 
 
@@ -190,14 +204,18 @@ def rounds_list() -> QuerySet[ReviewRound]:
 
 
 def items_with_assignments(review_round: ReviewRound):
-    return review_round.items.prefetch_related(
-        Prefetch(
-            "assignments",
-            queryset=Assignment.objects.select_related(
-                "expert__person", "expert__organization", "score"
-            ).order_by("-affinity"),
+    return (
+        review_round.items.select_related("target_type")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related(
+                    "expert__person", "expert__organization", "score"
+                ).order_by("-affinity"),
+            )
         )
-    ).order_by("position")
+        .order_by("position")
+    )
 
 
 def review_work_items(user) -> list[dict]:

@@ -539,3 +539,57 @@ def save_expert(*, person, by, request=None, **fields) -> ExpertProfile:
         request=request,
     )
     return expert
+
+
+def remind_experts(*, within_hours: int = 24) -> int:
+    """Send one reminder per expert with unfinished assignments in rounds closing within
+    `within_hours`. A reminder is sent at most once per round and expert.
+
+    Side effects: inbox messages (and email copies); an audit entry per reminder sent.
+    Returns how many experts were reminded.
+    """
+    import datetime as dt
+
+    from jiebang.core.models import AuditEntry
+
+    now = clock.now()
+    pending = (
+        Assignment.objects.filter(
+            round__state=RoundState.OPEN,
+            round__deadline__gt=now,
+            round__deadline__lte=now + dt.timedelta(hours=within_hours),
+            state__in=(AssignmentState.ASSIGNED, AssignmentState.DECLARED),
+            expert__user__isnull=False,
+        )
+        .select_related("round", "expert__user")
+        .order_by("round_id", "expert_id")
+    )
+    reminded = 0
+    seen = set()
+    for assignment in pending:
+        key = (assignment.round_id, assignment.expert_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        marker = f"{assignment.round_id}:{assignment.expert_id}"
+        if AuditEntry.objects.filter(
+            action="review.reminded", target_id=str(assignment.round_id), data__marker=marker
+        ).exists():
+            continue
+        with transaction.atomic():
+            notify(
+                [assignment.expert.user],
+                title=_("评审即将截止：%(t)s") % {"t": assignment.round.title},
+                body=_("您还有未完成的评审，截止时间 %(d)s。")
+                % {"d": clock.format_beijing(assignment.round.deadline)},
+                link="/review/my/",
+                sms=True,
+            )
+            record_audit(
+                action="review.reminded",
+                target=assignment.round,
+                summary=f"提醒专家 {assignment.expert.person.name} 完成评审",
+                data={"marker": marker},
+            )
+        reminded += 1
+    return reminded

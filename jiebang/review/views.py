@@ -105,6 +105,23 @@ def _round_context(request, review_round):
                 "result": results.get(item.pk),
             }
         )
+    # Re-checked on every view: a relation or affiliation recorded after the assignment shows.
+    round_experts = list(
+        selectors.expert_pool().filter(
+            pk__in={a.expert_id for row in rows for a in row["assignments"]}
+        )
+    )
+    conflicts = (
+        selectors.conflicts_in_round(review_round, round_experts, items, targets, named=True)
+        if round_experts
+        else {}
+    )
+    for row in rows:
+        row["conflicted"] = {
+            a.pk: "；".join(c.message for c in conflicts[(a.expert_id, row["item"].pk)])
+            for a in row["assignments"]
+            if (a.expert_id, row["item"].pk) in conflicts and a.state != AssignmentState.RECUSED
+        }
     ranked = sorted(
         (r for r in rows if r["result"] and r["result"].rank), key=lambda r: r["result"].rank
     )

@@ -162,3 +162,49 @@ def test_ranking_export_opens_in_excel(client):
     assert workbook.sheetnames == ["评审排名", "评审专家"]
     experts_sheet = list(workbook["评审专家"].iter_rows(values_only=True))
     assert len(experts_sheet) == 1 + 4  # header + 2 items × 2 experts
+
+
+def test_round_page_flags_an_assignment_that_became_a_conflict(client):
+    from jiebang.core import clock
+    from jiebang.orgs.models import OrgRelation
+
+    w = world(n_demands=1, n_experts=3, k=2)
+    services.auto_assign(round_id=w["round"].pk, by=w["bureau"])
+    assignment = Assignment.objects.filter(round=w["round"]).select_related("expert").first()
+    client.force_login(w["bureau"])
+    assert (
+        'data-conflict="1"' not in client.get(f"/review/rounds/{w['round'].pk}/").content.decode()
+    )
+    # The expert's unit is declared a subsidiary of the issuer after the assignment.
+    OrgRelation.objects.create(
+        subject=assignment.expert.organization,
+        object=w["demands"][0].organization,
+        kind="subordinate",
+        created_at=clock.now(),
+    )
+    page = client.get(f"/review/rounds/{w['round'].pk}/").content.decode()
+    assert page.count('data-conflict="1"') == 1
+    from jiebang.core.errors import DomainError
+
+    with pytest.raises(DomainError) as refused:
+        services.open_round(round_id=w["round"].pk, by=w["bureau"])
+    assert refused.value.code == "CONFLICT"
+
+
+def test_round_report_pdf_lists_ranking_and_experts(client):
+    from pypdf import PdfReader
+
+    from jiebang.demands.documents import pdf_support
+
+    if not pdf_support()[0]:
+        pytest.skip("PDF rendering unavailable here")
+    w = world(n_demands=1, n_experts=3, k=2)
+    services.auto_assign(round_id=w["round"].pk, by=w["bureau"])
+    client.force_login(w["bureau"])
+    response = client.get(f"/review/rounds/{w['round'].pk}/report.pdf")
+    text = "".join(
+        "".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.content)).pages
+    )
+    assert "评审报告" in text and "评审专家名单" in text
+    for a in Assignment.objects.filter(round=w["round"]).select_related("expert__person"):
+        assert a.expert.person.name in text

@@ -200,3 +200,34 @@ def test_round_cannot_open_without_assignments_and_criteria_must_be_valid():
     assert w["round"].state == RoundState.DRAFT
     with pytest.raises(DomainError):
         services.validate_criteria([{"name": "", "weight": 10}])
+
+
+def test_reminders_go_once_to_experts_with_unfinished_work_near_the_deadline(time_machine):
+    import datetime as dt
+
+    w = world(n_demands=1, n_experts=3, k=2)
+    services.auto_assign(round_id=w["round"].pk, by=w["bureau"])
+    services.open_round(round_id=w["round"].pk, by=w["bureau"])
+    done = Assignment.objects.filter(round=w["round"]).first()
+    services.declare(assignment_id=done.pk, user=done.expert.user, no_conflict=True)
+    services.submit_score(
+        assignment_id=done.pk,
+        user=done.expert.user,
+        scores=GOOD,
+        comment="好",
+        recommendation="support",
+    )
+    assert services.remind_experts() == 0  # a week before the deadline
+    time_machine.move_to(w["round"].deadline - dt.timedelta(hours=23))
+    assert services.remind_experts() == 1  # only the expert who has not scored
+    assert services.remind_experts() == 0  # never twice
+    pending = Assignment.objects.filter(round=w["round"]).exclude(pk=done.pk).get()
+    assert (
+        Notification.objects.filter(
+            recipient=pending.expert.user, title__contains="评审即将截止"
+        ).count()
+        == 1
+    )
+    assert not Notification.objects.filter(
+        recipient=done.expert.user, title__contains="评审即将截止"
+    ).exists()
