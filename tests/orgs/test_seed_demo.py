@@ -627,3 +627,133 @@ def test_a_second_seed_creates_no_demands(seeded):
     output = seed()
     assert counts() == before
     assert "新建0，已存在" in output
+
+
+# ---------------------------------------------------------------------------------------
+# The expert pool and the draft review round (`_seed_experts`)
+# ---------------------------------------------------------------------------------------
+
+
+def demo_round():
+    from jiebang.review.models import ReviewRound
+
+    call = demo_call()
+    return ReviewRound.objects.get(call=call, title=f"{call.year}年度揭榜挂帅需求论证（第一组）")
+
+
+def test_the_expert_pool_has_accounts_profiles_and_conflicts(seeded):
+    from jiebang.orgs.management.commands._seed_accounts import demo_password_hash
+    from jiebang.orgs.management.commands._seed_experts import EXPERTS
+    from jiebang.review.conflict_selectors import relation_groups
+    from jiebang.review.conflicts import ConflictCode, ItemFacts, conflicts_for
+    from jiebang.review.models import ExpertProfile
+    from jiebang.review.selectors import available_experts, expert_facts
+
+    available = available_experts()
+    assert len(available) >= 12 and ExpertProfile.objects.count() == len(EXPERTS)
+    for expert in ExpertProfile.objects.select_related("person", "user", "organization"):
+        user = expert.user
+        assert user.has_role(Role.EXPERT) and user.account_state == AccountState.ACTIVE
+        assert user.password == demo_password_hash()  # the demo password, like every account
+        assert is_valid_id_number(expert.person.id_number)
+        assert expert.person.user == user and user.organization is None
+        assert expert.keywords and expert.bio and expert.title and expert.industries.exists()
+        assert expert.display_unit
+    # The `expert` demo account has a profile (its tasks show once the round opens).
+    pool_user = available[-1].user
+    assert authenticate(None, username=pool_user.username, password=DEMO_PASSWORD) == pool_user
+    demo_expert = User.objects.get(username="expert").expert_profile
+    assert demo_expert.person.name == "赵志强" and demo_expert.organization == org("xju")
+    # Mostly seeded units; two retirees with a unit name only.
+    named_only = ExpertProfile.objects.filter(organization__isnull=True)
+    assert named_only.count() == 2 and all(e.unit_name for e in named_only)
+    kinds = set(ExpertProfile.objects.values_list("organization__kind", flat=True))
+    assert {OrgKind.UNIVERSITY, OrgKind.RESEARCH_INSTITUTE, OrgKind.ENTERPRISE} <= kinds
+    assert {e.title for e in available} >= {"教授", "研究员", "正高级工程师"}
+    # The pool covers the demands' topics.
+    keywords = "、".join(ExpertProfile.objects.values_list("keywords", flat=True))
+    for topic in ("风电", "主轴承", "光伏", "石英砂", "储能", "氢能", "煤化工", "医学影像"):
+        assert topic in keywords, topic
+    for topic in ("维吾尔医", "农残检测", "供水管网", "边缘计算"):
+        assert topic in keywords, topic
+    # Affiliations that make experts conflict with seeded issuers.
+    by_name = {e.person.name: e for e in available}
+    lookback = demo_call().conflict_lookback_years
+    for name, issuer in (("付建伟", "tianshan_group"), ("许东升", "xju")):
+        found = conflicts_for(
+            expert_facts(by_name[name]),
+            ItemFacts(item_id=1, applicant_unit_ids=frozenset({org(issuer).pk})),
+            groups=relation_groups(),
+            today=clock.today(),
+            lookback_years=lookback,
+        )
+        assert [c.code for c in found] == [ConflictCode.AFFILIATION], name
+
+
+def test_a_draft_review_round_over_the_accepted_demand(seeded):
+    from jiebang.demands.enums import DemandState
+    from jiebang.review.enums import RoundKind, RoundState
+    from jiebang.review.services import validate_criteria
+
+    review_round = demo_round()
+    call = demo_call()
+    assert review_round.state == RoundState.DRAFT and review_round.kind == RoundKind.DEMAND_REVIEW
+    assert review_round.experts_per_item == 3 and review_round.blind
+    assert review_round.criteria == validate_criteria(call.demand_review_criteria)
+    assert review_round.created_by.username == "bureau"
+    deadline = clock.beijing(review_round.deadline)
+    assert deadline.date() == clock.today() + dt.timedelta(days=10)
+    assert deadline.time() == dt.time(17, 30)
+    accepted = set(demo_demands().filter(state=DemandState.ACCEPTED).values_list("pk", flat=True))
+    items = list(review_round.items.all())
+    assert len(items) >= 1 and {i.target_id for i in items} == accepted
+    assert not review_round.assignments.exists()  # the bureau presses 自动分配专家
+
+
+def test_auto_assign_on_the_seeded_pool_avoids_every_conflict(seeded):
+    from jiebang.review import selectors
+    from jiebang.review.conflicts import ConflictCode
+    from jiebang.review.services import auto_assign
+
+    review_round = demo_round()
+    result = auto_assign(round_id=review_round.pk, by=User.objects.get(username="bureau"))
+    assert not result.shortfalls
+    experts = selectors.available_experts()
+    conflicts = selectors.conflicts_in_round(review_round, experts)
+    # The seeded conflicts with the accepted demand's issuer: same unit, a visiting post.
+    codes = {(e, c.code) for (e, _item), found in conflicts.items() for c in found}
+    names = {e.pk: e.person.name for e in experts}
+    assert {(names[e], code) for e, code in codes} >= {
+        ("程立伟", ConflictCode.SAME_UNIT),
+        ("范文博", ConflictCode.AFFILIATION),
+    }
+    for item in review_round.items.prefetch_related("assignments__expert"):
+        assignments = list(item.assignments.all())
+        assert len(assignments) == 3
+        assert not [a for a in assignments if (a.expert_id, item.pk) in conflicts]
+        units = [a.expert.organization_id for a in assignments if a.expert.organization_id]
+        assert len(units) == len(set(units))
+    # The `expert` demo account is among them: logging in shows a task once the round opens.
+    assert review_round.assignments.filter(expert__user__username="expert").exists()
+
+
+def test_a_second_seed_creates_no_experts_or_rounds(seeded):
+    from jiebang.review.models import (
+        Assignment,
+        ExpertAffiliation,
+        ExpertProfile,
+        ReviewItem,
+        ReviewRound,
+    )
+
+    def state():
+        return [
+            list(m.objects.order_by("pk").values())
+            for m in (ExpertProfile, ExpertAffiliation, ReviewRound, ReviewItem, Assignment)
+        ]
+
+    before = state()
+    output = seed()
+    assert state() == before
+    assert "评审专家库：新建0" in output and "已存在，截止" in output
+    assert not AuditEntry.objects.filter(action__startswith="review.")

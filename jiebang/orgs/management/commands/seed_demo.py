@@ -40,6 +40,7 @@ from jiebang.orgs.management.commands._seed_accounts import (
 )
 from jiebang.orgs.management.commands._seed_accounts import demo_accounts as demo_accounts
 from jiebang.orgs.management.commands._seed_demands import seed_demands
+from jiebang.orgs.management.commands._seed_experts import seed_experts
 from jiebang.orgs.management.commands._seed_people import CREDITS, PERSONS, PROJECTS
 from jiebang.orgs.management.commands._seed_units import (
     CALL_2024_GUIDE,
@@ -101,6 +102,9 @@ class Command(BaseCommand):
         self.stdout.write(f"演示数据已就绪：{summary}。")
         # The demo call's demands, through the demand services (own transaction).
         for line in seed_demands():
+            self.stdout.write(line)
+        # The expert pool and a draft review round over the accepted demand (own transaction).
+        for line in seed_experts():
             self.stdout.write(line)
         self.stdout.write("")
         self.stdout.write("演示账号 Demo accounts:")
