@@ -172,3 +172,46 @@ class DemandCheck:
     applicant_active: bool  # the acting account is approved and active
     org: OrgSnapshot
     demand: DemandSnapshot
+
+
+# ---- proposals (揭榜申请, [5/9]) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberSnapshot:
+    """A solver unit: the lead (position 1) or a consortium member."""
+
+    position: int
+    role: str  # lead | member
+    org: OrgSnapshot
+    # The shortest subordination/equity chain between this unit and the issuer, as unit
+    # names from this unit to the issuer with the relation between each pair, e.g.
+    # ("甲公司", "持有", "乙公司", "隶属于", "发榜方"); empty when not related.
+    chain_to_issuer: tuple[str, ...] = ()
+    work_share_percent: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ProposalSnapshot:
+    id: int | None
+    demand_id: int
+    category: str  # the demand's category: tech_breakthrough | achievement_transfer
+    demand_is_horse_race: bool = False
+    route_name: str = ""  # the route chosen when the demand is a horse race
+    technical_plan: str = ""
+    # (indicator name, how the plan reaches it) for every indicator of the demand
+    indicator_answers: tuple[tuple[str, str], ...] = ()
+    own_ip: tuple[IPItemSnapshot, ...] = ()
+    members: tuple[MemberSnapshot, ...] = ()  # lead first
+    team: tuple[PersonSnapshot, ...] = ()
+    attachment_kinds: frozenset[str] = field(default_factory=frozenset)  # plan, consortium_agreement, commit_unit, commit_leader
+
+
+@dataclass(frozen=True)
+class ProposalCheck:
+    at: dt.datetime
+    today: dt.date
+    applicant_active: bool
+    solicitation_deadline: dt.datetime
+    issuer: OrgSnapshot
+    proposal: ProposalSnapshot
