@@ -11,7 +11,8 @@ from jiebang.eligibility.catalogue import CATALOGUE_ORDER, DEMAND_CATEGORIES
 from jiebang.eligibility.findings import Finding, Severity
 from jiebang.eligibility.rules import DemandRule
 from jiebang.eligibility.rules.demand import DEMAND_RULES
-from jiebang.eligibility.snapshots import CallParams, DemandCheck
+from jiebang.eligibility.rules.proposal import PROPOSAL_RULES, ProposalRule
+from jiebang.eligibility.snapshots import CallParams, DemandCheck, ProposalCheck
 
 _SEVERITY_RANK = {Severity.BLOCK: 0, Severity.JUSTIFY: 1, Severity.PRIORITY: 2}
 
@@ -44,3 +45,27 @@ def check_demand(check: DemandCheck, call: CallParams) -> list[Finding]:
 def blocking(findings: Iterable[Finding]) -> list[Finding]:
     """The findings that prevent submission: block, and justify without a justification."""
     return [f for f in findings if f.blocks]
+
+
+def proposal_rules_for(category: str) -> list[ProposalRule]:
+    """The registered proposal rules that apply to a proposal to a demand of `category`,
+    in registry order."""
+    if category not in DEMAND_CATEGORIES:
+        raise ValueError(f"unknown proposal category: {category!r}")
+    return [rule for rule in PROPOSAL_RULES if category in rule.categories]
+
+
+def check_proposal(check: ProposalCheck, call: CallParams) -> list[Finding]:
+    """Every finding of every rule applicable to `check.proposal.category`, sorted as
+    `check_demand` sorts.
+
+    Raises `ValueError` for an unknown category, and for a proposal without any solver
+    unit (the lead is always one): both would otherwise read as "eligible".
+    """
+    rules = proposal_rules_for(check.proposal.category)
+    if not check.proposal.members:
+        raise ValueError("a proposal has at least its lead unit among its members")
+    findings: list[Finding] = []
+    for rule in rules:
+        findings.extend(rule.function(check, call))
+    return sort_findings(findings)

@@ -204,7 +204,9 @@ class ProposalSnapshot:
     own_ip: tuple[IPItemSnapshot, ...] = ()
     members: tuple[MemberSnapshot, ...] = ()  # lead first
     team: tuple[PersonSnapshot, ...] = ()
-    attachment_kinds: frozenset[str] = field(default_factory=frozenset)  # plan, consortium_agreement, commit_unit, commit_leader
+    attachment_kinds: frozenset[str] = field(
+        default_factory=frozenset
+    )  # plan, consortium_agreement, commit_unit, commit_leader
 
 
 @dataclass(frozen=True)
