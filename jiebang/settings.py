@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "jiebang.eligibility",
     "jiebang.demands",
     "jiebang.notices",
+    "jiebang.proposals",
     "jiebang.review",
     "jiebang.portal",
     "jiebang.dashboard",

@@ -132,9 +132,24 @@ def org_snapshot(org) -> OrgSnapshot:
     )
 
 
-def team_snapshots(demand: Demand, principal_count: int, year: int) -> tuple[PersonSnapshot, ...]:
-    """Team members with what counts against them (four queries whatever the team size)."""
-    members = list(demand.team.all())
+def people_snapshots(
+    members,
+    principal_count: int,
+    year: int,
+    *,
+    exclude_demand_id: int | None = None,
+    exclude_proposal_id: int | None = None,
+) -> tuple[PersonSnapshot, ...]:
+    """Snapshots of an ordered team — `members` are rows with `position`, `person` and
+    `person_id` — with what counts against each person in the call year: ongoing city R&D
+    projects, and other applications (demands, proposals, offline classified entries)
+    that are submitted or further and not withdrawn or refused. Five queries whatever the
+    team size."""
+    from django.apps import apps
+
+    from jiebang.proposals.enums import NOT_COUNTED_STATES as PROPOSAL_NOT_COUNTED
+
+    members = list(members)
     person_ids = [m.person_id for m in members]
     credits: dict[int, list] = {pid: [] for pid in person_ids}
     for record in CreditRecord.objects.filter(person_id__in=person_ids):
@@ -153,10 +168,22 @@ def team_snapshots(demand: Demand, principal_count: int, year: int) -> tuple[Per
             person_id__in=person_ids, position__lte=principal_count, demand__call__year=year
         )
         .exclude(demand__state__in=NOT_COUNTED_STATES)
-        .exclude(demand_id=demand.pk)
+        .exclude(demand_id=exclude_demand_id)
         .select_related("demand")
     ):
         applications[role.person_id].append(role.demand.number or role.demand.title)
+    proposal_team = apps.get_model("proposals", "ProposalTeamMember")
+    for role in (
+        proposal_team.objects.filter(
+            person_id__in=person_ids,
+            position__lte=principal_count,
+            proposal__demand__call__year=year,
+        )
+        .exclude(proposal__state__in=PROPOSAL_NOT_COUNTED)
+        .exclude(proposal_id=exclude_proposal_id)
+        .select_related("proposal")
+    ):
+        applications[role.person_id].append(role.proposal.number or f"揭榜申请{role.proposal_id}")
     for role in OfflineEntryPrincipal.objects.filter(
         person_id__in=person_ids, position__lte=principal_count, entry__call__year=year
     ).select_related("entry"):
@@ -172,6 +199,11 @@ def team_snapshots(demand: Demand, principal_count: int, year: int) -> tuple[Per
         )
         for m in members
     )
+
+
+def team_snapshots(demand: Demand, principal_count: int, year: int) -> tuple[PersonSnapshot, ...]:
+    """The demand's team with what counts against each member (this demand excluded)."""
+    return people_snapshots(demand.team.all(), principal_count, year, exclude_demand_id=demand.pk)
 
 
 def demand_snapshot(demand: Demand, principal_count: int) -> DemandSnapshot:

@@ -1,0 +1,132 @@
+"""Reads of proposals and the snapshot the solver rules check."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from jiebang.core import clock
+from jiebang.demands.selectors import call_params, org_snapshot, people_snapshots
+from jiebang.eligibility.snapshots import (
+    CallParams,
+    IPItemSnapshot,
+    MemberSnapshot,
+    ProposalCheck,
+    ProposalSnapshot,
+)
+from jiebang.orgs.enums import AccountState, RelationKind, Role
+from jiebang.orgs.selectors import relation_chain
+from jiebang.proposals.models import ConsortiumMember, Proposal, ProposalTeamMember
+
+
+def proposals_visible_to(user) -> QuerySet[Proposal]:
+    """A unit sees the proposals it leads or is a member of; the issuer sees proposals to its
+    demands once submitted; the bureau and auditors see all."""
+    qs = Proposal.objects.select_related("demand__organization", "lead")
+    if not user.is_authenticated or user.account_state != AccountState.ACTIVE:
+        return qs.none()
+    if user.has_role(Role.BUREAU_OFFICER) or user.has_role(Role.AUDITOR):
+        return qs
+    if not user.organization_id:
+        return qs.none()
+    return qs.filter(
+        Q(members__organization_id=user.organization_id)
+        | (Q(demand__organization_id=user.organization_id) & ~Q(state="draft"))
+    ).distinct()
+
+
+def proposal_for_check(pk) -> Proposal:
+    return (
+        Proposal.objects.select_related(
+            "demand__organization__district", "demand__call", "route", "lead"
+        )
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=ConsortiumMember.objects.select_related("organization__district"),
+            ),
+            Prefetch("team", queryset=ProposalTeamMember.objects.select_related("person")),
+            "indicator_answers",
+            "ip_items",
+            "attachments",
+            "demand__indicators",
+        )
+        .get(pk=pk)
+    )
+
+
+RELATION_WORDS = {RelationKind.SUBORDINATE: "隶属于", RelationKind.SHAREHOLDING: "持有股权"}
+# Read against the relation's direction: "甲 下属单位为 乙" / "甲 股东为 乙".
+REVERSE_WORDS = {RelationKind.SUBORDINATE: "下属单位为", RelationKind.SHAREHOLDING: "股东为"}
+
+
+def chain_words(start_id: int, chain) -> tuple[str, ...]:
+    """A relation chain as words from `start_id`: ("甲公司", "持有股权", "乙公司", "隶属于", "丙")."""
+    if not chain:
+        return ()
+    words: list[str] = []
+    current = start_id
+    for relation in chain:
+        if relation.subject_id == current:
+            here, there, verb = relation.subject, relation.object, RELATION_WORDS[relation.kind]
+        else:
+            here, there = relation.object, relation.subject
+            verb = "被" + RELATION_WORDS[relation.kind].replace("持有股权", "持股").replace(
+                "隶属于", "下属单位为"
+            )
+        if not words:
+            words.append(here.name)
+        words.extend([verb, there.name])
+        current = there.pk
+    return tuple(words)
+
+
+def build_proposal_check(proposal: Proposal, *, user, at=None) -> tuple[ProposalCheck, CallParams]:
+    at = at or clock.now()
+    demand = proposal.demand
+    params = call_params(demand.call)
+    issuer = demand.organization
+    members = []
+    for member in proposal.members.all():
+        chain = relation_chain(member.organization_id, issuer.pk)
+        members.append(
+            MemberSnapshot(
+                position=member.position,
+                role=member.role,
+                org=org_snapshot(member.organization),
+                chain_to_issuer=chain_words(member.organization_id, chain),
+                work_share_percent=member.work_share,
+            )
+        )
+    answers = {a.indicator_id: a.answer for a in proposal.indicator_answers.all()}
+    snapshot = ProposalSnapshot(
+        id=proposal.pk,
+        demand_id=demand.pk,
+        category=demand.category,
+        demand_is_horse_race=demand.is_horse_race,
+        route_name=proposal.route.name if proposal.route_id else "",
+        technical_plan=proposal.technical_plan,
+        indicator_answers=tuple((i.name, answers.get(i.pk, "")) for i in demand.indicators.all()),
+        own_ip=tuple(
+            IPItemSnapshot(i.kind, i.number, i.owner, i.legal_status)
+            for i in proposal.ip_items.all()
+        ),
+        members=tuple(members),
+        team=people_snapshots(
+            proposal.team.all(),
+            params.principal_count,
+            demand.call.year,
+            exclude_proposal_id=proposal.pk,
+        ),
+        attachment_kinds=frozenset(a.kind for a in proposal.attachments.all()),
+    )
+    check = ProposalCheck(
+        at=at,
+        today=clock.beijing(at).date(),
+        applicant_active=bool(
+            user.is_authenticated
+            and user.account_state == AccountState.ACTIVE
+            and user.organization_id == proposal.lead_id
+        ),
+        solicitation_deadline=demand.solicitation_deadline,
+        issuer=org_snapshot(issuer),
+        proposal=snapshot,
+    )
+    return check, params
