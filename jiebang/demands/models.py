@@ -190,6 +190,15 @@ class Demand(FSMModelMixin, models.Model):
     def mark_published(self):
         pass
 
+    # 开榜: a published demand ends matched (solvers selected) or unsolved (流榜).
+    @transition(field=state, source=DemandState.PUBLISHED, target=DemandState.MATCHED)
+    def mark_matched(self):
+        pass
+
+    @transition(field=state, source=DemandState.PUBLISHED, target=DemandState.UNSOLVED)
+    def mark_unsolved(self):
+        pass
+
 
 class DemandIndicator(models.Model):
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="indicators")

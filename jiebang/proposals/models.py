@@ -70,6 +70,38 @@ class Proposal(FSMModelMixin, models.Model):
     def mark_withdrawn(self):
         pass
 
+    @transition(field=state, source=ProposalState.SUBMITTED, target=ProposalState.ELIGIBLE)
+    def mark_eligible(self):
+        pass
+
+    @transition(field=state, source=ProposalState.SUBMITTED, target=ProposalState.INELIGIBLE)
+    def mark_ineligible(self):
+        pass
+
+    @transition(field=state, source=ProposalState.ELIGIBLE, target=ProposalState.UNDER_REVIEW)
+    def mark_under_review(self):
+        pass
+
+    @transition(field=state, source=ProposalState.UNDER_REVIEW, target=ProposalState.SHORTLISTED)
+    def mark_shortlisted(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[ProposalState.UNDER_REVIEW, ProposalState.SHORTLISTED],
+        target=ProposalState.NOT_SELECTED,
+    )
+    def mark_not_selected(self):
+        pass
+
+    @transition(field=state, source=ProposalState.SHORTLISTED, target=ProposalState.PUBLICIZED)
+    def mark_publicized(self):
+        pass
+
+    @transition(field=state, source=ProposalState.PUBLICIZED, target=ProposalState.SELECTED)
+    def mark_selected(self):
+        pass
+
 
 class ConsortiumMember(models.Model):
     """A unit of the proposal: the lead (position 1) and consortium members, with their shares."""

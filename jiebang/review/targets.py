@@ -122,10 +122,96 @@ _ADAPTERS: dict[str, TargetAdapter] = {}
 def adapter_for(content_type: ContentType) -> TargetAdapter:
     key = content_type.natural_key()
     label = ".".join(key)
-    if label not in _ADAPTERS and label == "demands.demand":
-        _ADAPTERS[label] = DemandAdapter()
+    if label not in _ADAPTERS:
+        builtin = {"demands.demand": DemandAdapter, "proposals.proposal": ProposalAdapter}
+        _ADAPTERS[label] = builtin[label]()
     return _ADAPTERS[label]
 
 
 def register(label: str, adapter: TargetAdapter) -> None:
     _ADAPTERS[label] = adapter
+
+
+class ProposalAdapter:
+    """Proposals under 专家评榜: every consortium member is an applicant unit; the team, the
+    lead's author and the demand's drafters are tied (an expert who drafted the demand must
+    not judge its solvers)."""
+
+    def __init__(self):
+        from jiebang.proposals.models import Proposal
+
+        self.model = Proposal
+
+    def load(self, ids):
+        from django.db.models import Prefetch
+
+        from jiebang.proposals.models import ConsortiumMember, ProposalTeamMember
+
+        return list(
+            self.model.objects.filter(pk__in=ids)
+            .select_related("demand__industry", "demand__created_by", "lead", "created_by", "route")
+            .prefetch_related(
+                Prefetch(
+                    "members", queryset=ConsortiumMember.objects.select_related("organization")
+                ),
+                Prefetch("team", queryset=ProposalTeamMember.objects.select_related("person")),
+                "indicator_answers__indicator",
+                "demand__team",
+            )
+        )
+
+    def views(self, targets) -> dict[int, TargetView]:
+        views = {}
+        for p in targets:
+            members = "、".join(
+                f"{m.organization.name}（{m.get_role_display()}，{m.work_share}%）"
+                for m in p.members.all()
+            )
+            team = "、".join(f"{m.person.name}（{m.title or '成员'}）" for m in p.team.all())
+            answers = "\n".join(
+                f"{a.indicator.name}：{a.answer}" for a in p.indicator_answers.all()
+            )
+            views[p.pk] = TargetView(
+                title=f"揭榜方案：{p.demand.title}",
+                number=p.number or "",
+                category=p.demand.get_category_display(),
+                industry_id=p.demand.industry_id,
+                industry=p.demand.industry.name if p.demand.industry_id else "",
+                identity=(("揭榜单位", members), ("项目团队", team), ("揭榜编号", p.number or "")),
+                sections=(
+                    ("技术路线", p.route.name if p.route_id else ""),
+                    ("技术方案概述", p.technical_plan),
+                    ("指标实现方案", answers),
+                    ("进度安排", p.schedule),
+                    ("预算", f"{p.budget_total or ''} 元\n{p.budget_breakdown}"),
+                ),
+                indicators=(),
+                text=f"{p.demand.title} {p.technical_plan} {answers}",
+            )
+        return views
+
+    def facts(self, targets, declared) -> dict[int, ItemFacts]:
+        facts = {}
+        for p in targets:
+            author_person = getattr(p.created_by, "person", None)
+            demand_author = getattr(p.demand.created_by, "person", None)
+            drafter_people = {m.person_id for m in p.demand.team.all()}
+            if demand_author:
+                drafter_people.add(demand_author.pk)
+            facts[p.pk] = ItemFacts(
+                item_id=p.pk,
+                applicant_unit_ids=frozenset(m.organization_id for m in p.members.all()),
+                team_person_ids=frozenset(m.person_id for m in p.team.all())
+                | ({author_person.pk} if author_person else set()),
+                drafter_user_ids=frozenset({p.demand.created_by_id}),
+                drafter_person_ids=frozenset(drafter_people),
+                declared_by_expert_ids=declared.get(p.pk, frozenset()),
+            )
+        return facts
+
+    def decide(self, target, *, approved: bool, reason: str, by, request=None) -> None:
+        from jiebang.proposals.selection import record_review_outcome
+
+        record_review_outcome(
+            proposal_id=target.pk, shortlisted=approved, reason=reason, by=by, request=request
+        )
