@@ -10,5 +10,7 @@ urlpatterns = [
     path("", include("jiebang.demands.urls")),
     path("", include("jiebang.notices.urls")),
     path("", include("jiebang.review.urls")),
+    path("", include("jiebang.proposals.urls")),
+    path("", include("jiebang.proposals.desk_urls")),
     path("", include("jiebang.portal.urls")),
 ]
