@@ -130,3 +130,55 @@ def build_proposal_check(proposal: Proposal, *, user, at=None) -> tuple[Proposal
         proposal=snapshot,
     )
     return check, params
+
+
+def received_proposals(user) -> QuerySet[Proposal]:
+    """Submitted proposals to the user's unit's demands (the issuer's view)."""
+    return (
+        Proposal.objects.filter(demand__organization_id=user.organization_id)
+        .exclude(state__in=("draft", "withdrawn"))
+        .select_related("demand", "lead")
+        .order_by("demand_id", "issuer_rank", "submitted_at")
+    )
+
+
+def selection_desk(state: str = "") -> QuerySet[Proposal]:
+    qs = (
+        Proposal.objects.exclude(state__in=("draft", "withdrawn"))
+        .select_related("demand__organization", "lead", "route")
+        .order_by("demand_id", "submitted_at")
+    )
+    return qs.filter(state=state) if state else qs
+
+
+def proposal_detail(pk) -> Proposal:
+    return (
+        Proposal.objects.select_related("demand__organization", "demand__call", "lead", "route")
+        .prefetch_related(
+            Prefetch("members", queryset=ConsortiumMember.objects.select_related("organization")),
+            Prefetch("team", queryset=ProposalTeamMember.objects.select_related("person")),
+            "indicator_answers__indicator",
+            "ip_items",
+            "matching_records",
+            "versions",
+        )
+        .get(pk=pk)
+    )
+
+
+def results() -> QuerySet:
+    """Closed demands for the public 揭榜结果 page, with their selected solvers."""
+    from jiebang.demands.models import Demand
+
+    return (
+        Demand.objects.filter(state__in=("matched", "unsolved"))
+        .select_related("organization", "industry")
+        .prefetch_related(
+            Prefetch(
+                "proposals",
+                queryset=Proposal.objects.filter(state="selected").select_related("lead", "route"),
+                to_attr="selected_proposals",
+            )
+        )
+        .order_by("-updated_at")
+    )
