@@ -17,5 +17,15 @@ def dashboard(request):
             "call": call,
             "deadlines": call_deadlines(call) if call else [],
             "now": clock.now(),
+            "recommended": _recommended(request.user),
         },
     )
+
+
+def _recommended(user):
+    """ "为您推荐" for unit accounts: open demands matching what the unit has done."""
+    if not user.organization_id:
+        return []
+    from jiebang.proposals.recommend import recommended_demands
+
+    return recommended_demands(user.organization, limit=5)

@@ -15,6 +15,11 @@ urlpatterns = [
         name="demand_attachment_remove",
     ),
     path("demands/<int:pk>/submit/", views.demand_submit, name="demand_submit"),
+    path(
+        "demands/<int:pk>/notify-candidates/",
+        views.notify_candidates,
+        name="demand_notify_candidates",
+    ),
     path("demands/<int:pk>/withdraw/", views.demand_withdraw, name="demand_withdraw"),
     path("demands/<int:pk>/receipt/", views.demand_receipt, name="demand_receipt"),
     path(

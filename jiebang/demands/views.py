@@ -327,6 +327,7 @@ def demand_detail(request, pk):
             if versions and user.organization_id != demand.organization_id
             else [],
             "desk_actions": desk_actions,
+            "candidates": _candidates_for(user, demand),
             "can_edit": user.has_perm("demands.edit_demand", demand),
             "can_withdraw": user.has_perm("demands.withdraw_demand", demand),
             "reason_form": ReasonForm(),
@@ -484,3 +485,29 @@ def offline_entries(request):
     return render(
         request, "demands/offline_entries.html", {"form": form, "page": page, "call": call}
     )
+
+
+def _candidates_for(user, demand):
+    """Candidate solver units, for the issuer and the bureau once the demand is published."""
+    if demand.state != DemandState.PUBLISHED:
+        return []
+    if not (
+        user.has_perm("demands.bureau_act", demand)
+        or user.organization_id == demand.organization_id
+    ):
+        return []
+    from jiebang.proposals.recommend import candidate_units
+
+    return candidate_units(demand, limit=8)
+
+
+@login_required
+@require_POST
+def notify_candidates(request, pk):
+    demand = _visible_demand(request, pk)
+    require_perm(request.user, "demands.bureau_act", demand)
+    from jiebang.proposals.recommend import notify_candidates as send
+
+    count = send(demand=demand, by=request.user, request=request)
+    messages.success(request, f"已向 {count} 家选择接收推荐的匹配单位发送榜单推荐。")
+    return redirect("demand_detail", pk=pk)

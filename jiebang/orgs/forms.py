@@ -22,6 +22,8 @@ ORG_FIELDS = [
     "tech_certification",
     "tech_certificate_number",
     "tech_certificate_valid_until",
+    "expertise",
+    "wants_recommendations",
 ]
 
 

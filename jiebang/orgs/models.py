@@ -80,6 +80,8 @@ class Organization(FSMModelMixin, models.Model):
         protected=True,
     )
     verification_reason = models.TextField(_("审核意见"), blank=True)
+    expertise = models.TextField(_("研发方向与技术专长"), blank=True, max_length=2000)
+    wants_recommendations = models.BooleanField(_("接收“为您推荐”的榜单通知"), default=False)
     verified_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("注册时间"))
 

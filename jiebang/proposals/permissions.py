@@ -2,18 +2,30 @@
 
 import rules
 
-from jiebang.orgs.permissions import is_active_account, is_applicant, is_auditor, is_bureau_officer, user_verified_unit
+from jiebang.orgs.permissions import (
+    is_active_account,
+    is_applicant,
+    is_auditor,
+    is_bureau_officer,
+    user_verified_unit,
+)
 from jiebang.proposals.enums import EDITABLE_STATES
 
 
 @rules.predicate
 def leads_proposal(user, proposal):
-    return bool(proposal is not None and user.organization_id and proposal.lead_id == user.organization_id)
+    return bool(
+        proposal is not None and user.organization_id and proposal.lead_id == user.organization_id
+    )
 
 
 @rules.predicate
 def issues_demand_of(user, proposal):
-    return bool(proposal is not None and user.organization_id and proposal.demand.organization_id == user.organization_id)
+    return bool(
+        proposal is not None
+        and user.organization_id
+        and proposal.demand.organization_id == user.organization_id
+    )
 
 
 @rules.predicate
