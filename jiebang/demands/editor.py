@@ -26,6 +26,7 @@ class StepEditor:
         self.formsets: dict[str, object] = {}  # row kind → formset
         self.non_field_errors: list[str] = []
         bound = data is not None
+        self.bound = bound
         kwargs = {"data": data} if bound else {}
         if step == "basic":
             self.form = BasicForm(instance=demand, call=demand.call, **kwargs)
@@ -46,18 +47,22 @@ class StepEditor:
                 )
         elif step == "team":
             people = {m.person_id: m.person.id_number for m in demand.team.all()}
-            initial = [
-                {
-                    "name": m.person.name,
-                    "kept_person": m.person_id,
-                    "title": m.title,
-                    "work_unit": m.work_unit,
-                    "responsibility": m.responsibility,
-                }
-                for m in demand.team.all()
-            ]
+            initial = (
+                [
+                    {
+                        "name": m.person.name,
+                        "kept_person": m.person_id,
+                        "title": m.title,
+                        "work_unit": m.work_unit,
+                        "responsibility": m.responsibility,
+                    }
+                    for m in demand.team.all()
+                ]
+                if not bound
+                else []
+            )
             self.formsets["team"] = MemberFormSet(
-                prefix="team", initial=initial, allowed_people=people, **kwargs
+                prefix="team", initial=[] if bound else initial, allowed_people=people, **kwargs
             )
             self.masked_ids = {m.person_id: m.person.id_masked for m in demand.team.all()}
         elif step == "special":
@@ -90,6 +95,11 @@ class StepEditor:
                 )
 
     def _rows(self, kind, columns):
+        """Saved rows as the formset's initial data — for display only. A bound formset gets
+        none: it is judged on what the page posted (its own INITIAL_FORMS), otherwise a row the
+        autosave has just stored would look "unchanged" to the next save and be dropped."""
+        if self.bound:
+            return []
         return [{c: getattr(row, c) for c in columns} for row in getattr(self.demand, kind).all()]
 
     def add_error(self, message: str) -> None:

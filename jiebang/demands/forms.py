@@ -155,13 +155,13 @@ class RouteForm(BootstrapMixin, forms.Form):
 
 class ResearchTaskForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("任务名称"), max_length=200)
-    level = forms.ChoiceField(label=_("级别"), choices=ResearchLevel.choices)
+    level = forms.ChoiceField(label=_("级别"), choices=[("", _("请选择"))] + ResearchLevel.choices)
     year = forms.IntegerField(label=_("年度"), min_value=1980, max_value=2100, required=False)
     role = forms.CharField(label=_("承担角色"), max_length=64, required=False)
 
 
 class IPItemForm(BootstrapMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("类型"), choices=IPKind.choices)
+    kind = forms.ChoiceField(label=_("类型"), choices=[("", _("请选择"))] + IPKind.choices)
     number = forms.CharField(label=_("授权号/登记号"), max_length=64)
     owner = forms.CharField(label=_("权利人"), max_length=200)
     legal_status = forms.CharField(label=_("法律状态"), max_length=64)

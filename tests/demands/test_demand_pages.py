@@ -239,3 +239,63 @@ def test_forms_to_sign_download_as_word_and_pdf(client):
     outsider = UserFactory(organization=OrganizationFactory(), roles=[Role.APPLICANT])
     client.force_login(outsider)
     assert client.get(f"/demands/{demand.pk}/forms/application_form.docx").status_code == 404
+
+
+def test_a_row_saved_by_autosave_survives_the_next_full_save(client):
+    """Regression: autosave stored a new indicator; "保存并继续" with the same page data must
+    keep it (it used to compare against the stored row, see nothing changed, and drop it)."""
+    call = open_call()
+    org, user = issuer_with_applicant()
+    demand = services.create_demand(
+        call=call, org=org, by=user, category="tech_breakthrough", title="新需求"
+    )
+    client.force_login(user)
+    data = {
+        "ind-TOTAL_FORMS": "1",
+        "ind-INITIAL_FORMS": "0",
+        "ind-0-name": "识别准确率",
+        "ind-0-target_value": "≥95",
+        "time_requirement": "24个月",
+    }
+    client.post(f"/demands/{demand.pk}/edit/content/", data, headers={"X-Autosave": "1"})
+    assert demand.indicators.count() == 1
+    response = client.post(f"/demands/{demand.pk}/edit/content/", data)
+    assert response.status_code == 302
+    assert list(demand.indicators.values_list("name", flat=True)) == ["识别准确率"]
+
+
+def test_an_untouched_blank_row_does_not_block_saving(client):
+    """The type lists start blank, so the extra empty row of IP items is ignored."""
+    demand, user = valid_at_demand()
+    client.force_login(user)
+    page = client.get(f"/demands/{demand.pk}/edit/special/")
+    form_data = {}
+    for name in ("success_cases", "transfer_team"):
+        form_data[name] = getattr(demand, name)
+    form_data.update(
+        {
+            "task-TOTAL_FORMS": "2",
+            "task-INITIAL_FORMS": "1",
+            "task-0-name": "国家重点研发计划课题",
+            "task-0-level": "national",
+            "task-0-year": "2021",
+            "task-0-role": "承担单位",
+            "task-1-name": "",
+            "task-1-level": "",
+            "task-1-year": "",
+            "task-1-role": "",
+            "ip-TOTAL_FORMS": "2",
+            "ip-INITIAL_FORMS": "1",
+            "ip-0-kind": "invention_patent",
+            "ip-0-number": "ZL202110000001.1",
+            "ip-0-owner": demand.organization.name,
+            "ip-0-legal_status": "有效",
+            "ip-1-kind": "",
+            "ip-1-number": "",
+            "ip-1-owner": "",
+            "ip-1-legal_status": "",
+        }
+    )
+    assert page.status_code == 200
+    assert client.post(f"/demands/{demand.pk}/edit/special/", form_data).status_code == 302
+    assert demand.ip_items.count() == 1 and demand.research_tasks.count() == 1
