@@ -11,7 +11,8 @@ from jiebang.review.enums import Recommendation, RoundKind
 class RoundForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("评审类型"),
-        choices=[(RoundKind.DEMAND_REVIEW.value, RoundKind.DEMAND_REVIEW.label)],
+        choices=[(k.value, k.label) for k in (RoundKind.DEMAND_REVIEW, RoundKind.PROPOSAL_REVIEW)],
+        widget=forms.HiddenInput,
     )
     title = forms.CharField(label=_("评审名称"), max_length=200)
     experts_per_item = forms.IntegerField(label=_("每项专家人数"), min_value=1, max_value=15)

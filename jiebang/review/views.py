@@ -30,33 +30,50 @@ def rounds(request):
 
 @login_required
 def round_new(request):
+    """Create a round: 需求论证 over accepted demands, or 专家评榜 over proposals sent to review."""
     require_perm(request.user, "review.manage_rounds")
     call = active_call()
     if call is None:
         messages.error(request, "当前没有征集批次。")
         return redirect("review_rounds")
-    candidates = list(
-        Demand.objects.filter(call=call, state=DemandState.ACCEPTED)
-        .exclude(
-            pk__in=ReviewItem.objects.filter(round__call=call, decision="").values("target_id")
+    kind = request.POST.get("kind") or request.GET.get("kind") or RoundKind.DEMAND_REVIEW
+    in_open_rounds = ReviewItem.objects.filter(round__call=call, decision="").values("target_id")
+    if kind == RoundKind.PROPOSAL_REVIEW:
+        from jiebang.proposals.models import Proposal
+
+        candidates = list(
+            Proposal.objects.filter(demand__call=call, state="under_review")
+            .exclude(pk__in=in_open_rounds)
+            .select_related("demand", "lead")
+            .order_by("demand_id", "number")
         )
-        .select_related("organization", "industry")
-        .order_by("number")
-    )
+        experts_per_item, criteria = call.proposal_review_experts, call.proposal_review_criteria
+        title = f"{call.year}年度揭榜挂帅专家评榜"
+    else:
+        kind = RoundKind.DEMAND_REVIEW
+        candidates = list(
+            Demand.objects.filter(call=call, state=DemandState.ACCEPTED)
+            .exclude(pk__in=in_open_rounds)
+            .select_related("organization", "industry")
+            .order_by("number")
+        )
+        experts_per_item, criteria = call.demand_review_experts, call.demand_review_criteria
+        title = f"{call.year}年度揭榜挂帅需求论证"
     initial = {
-        "title": f"{call.year}年度揭榜挂帅需求论证",
-        "experts_per_item": call.demand_review_experts,
+        "kind": kind,
+        "title": title,
+        "experts_per_item": experts_per_item,
         "max_load": 10,
         "blind": True,
         "deadline": clock.beijing(clock.now() + dt.timedelta(days=7))
         .replace(hour=17, minute=30, second=0, microsecond=0)
         .strftime("%Y-%m-%dT%H:%M:%S"),
-        "criteria_text": criteria_as_text(call.demand_review_criteria),
+        "criteria_text": criteria_as_text(criteria),
     }
     form = RoundForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         ids = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
-        chosen = [d for d in candidates if d.pk in ids]
+        chosen = [c for c in candidates if c.pk in ids]
         try:
             review_round = services.create_round(
                 call=call,
@@ -80,7 +97,9 @@ def round_new(request):
             )
             return redirect("review_round", pk=review_round.pk)
     return render(
-        request, "review/round_new.html", {"form": form, "candidates": candidates, "call": call}
+        request,
+        "review/round_new.html",
+        {"form": form, "candidates": candidates, "call": call, "kind": kind},
     )
 
 

@@ -76,7 +76,9 @@ def test_bureau_confirms_eligibility_and_others_cannot(client):
     assert Proposal.objects.get(pk=proposal.pk).state == ProposalState.ELIGIBLE
 
 
+@time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=clock.BEIJING), tick=False)
 def test_publicize_opens_a_working_day_notice_then_closing_announces_the_result(client):
+    # A fixed date inside the seeded holiday calendar: notices need the year's holidays.
     demand = published_demand()
     proposal, _ = submitted(demand)
     bureau = UserFactory(roles=[Role.BUREAU_OFFICER])
@@ -121,3 +123,37 @@ def test_desk_lists_query_count_is_constant(client, page):
         page_html = client.get(url).content.decode()
     assert page_html.count("<code>JB-") == 3
     assert len(one.captured_queries) == len(three.captured_queries)
+
+
+def test_bureau_starts_a_proposal_review_round_from_the_page(client):
+    from jiebang.review.models import ReviewRound
+
+    demand = published_demand()
+    proposal, _ = submitted(demand)
+    bureau = UserFactory(roles=[Role.BUREAU_OFFICER])
+    selection.confirm_eligibility(proposal_id=proposal.pk, eligible=True, reason="", by=bureau)
+    selection.send_to_review(proposal_ids=[proposal.pk], by=bureau)
+    client.force_login(bureau)
+    page = client.get("/review/rounds/new/?kind=proposal_review").content.decode()
+    assert proposal.number in page
+    deadline = clock.beijing(clock.now() + dt.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M:%S")
+    criteria = "\n".join(
+        f"{c['name']},{c['weight']},{c['weight']}" for c in demand.call.proposal_review_criteria
+    )
+    response = client.post(
+        "/review/rounds/new/",
+        {
+            "kind": "proposal_review",
+            "title": "专家评榜",
+            "experts_per_item": "3",
+            "max_load": "5",
+            "blind": "on",
+            "deadline": deadline,
+            "criteria_text": criteria,
+            "ids": [proposal.pk],
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    review_round = ReviewRound.objects.get(kind="proposal_review")
+    assert response["Location"] == f"/review/rounds/{review_round.pk}/"
+    assert list(review_round.items.values_list("target_id", flat=True)) == [proposal.pk]
