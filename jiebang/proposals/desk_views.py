@@ -111,15 +111,18 @@ def issuer_action(request, pk, action):
 def selection_desk(request):
     require_perm(request.user, "proposals.view_selection_desk")
     state = request.GET.get("state", "")
+    shortlisted: dict[int, dict] = {}
+    for p in selectors.selection_desk(ProposalState.SHORTLISTED):
+        group = shortlisted.setdefault(p.demand_id, {"demand": p.demand, "proposals": []})
+        group["proposals"].append(p)
     return render(
         request,
         "proposals/desk_selection.html",
         {
-            "page": paginate(
-                request, selectors.selection_desk(state if state in ProposalState.values else "")
-            ),
+            "page": paginate(request, selectors.selection_desk(state if state in ProposalState.values else "")),
             "state": state,
             "states": ProposalState.choices,
+            "shortlisted": list(shortlisted.values()),
         },
     )
 

@@ -28,10 +28,9 @@ def upload(page, kind_label, tmp_path, name):
     page.get_by_text(f"已上传：{name}").wait_for()
 
 
-def test_a_university_takes_a_demand_with_a_partner_and_submits(page, tmp_path):
-    demand = published_demand(title="风电机组叶片覆冰监测技术攻关")
-    lead, user = solver(name="新疆某理工大学")
-    partner = tech_enterprise(name="乌鲁木齐智感科技有限公司")
+def take_and_submit(page, tmp_path, demand, lead, user, partner):
+    """As the solver: find the demand by search, take it, fill every step, submit; returns
+    (proposal, receipt number). Shared by the full-chain test."""
     indicator = demand.indicators.get()
     login(page, user.username)
 
@@ -112,7 +111,14 @@ def test_a_university_takes_a_demand_with_a_partner_and_submits(page, tmp_path):
         page.get_by_test_id("receipt-time").inner_text().strip(),
     )
     assert len(page.get_by_test_id("receipt-digest").inner_text().strip()) == 64
+    return proposal, number
 
+
+def test_a_university_takes_a_demand_with_a_partner_and_submits(page, tmp_path):
+    demand = published_demand(title="风电机组叶片覆冰监测技术攻关")
+    lead, user = solver(name="新疆某理工大学")
+    partner = tech_enterprise(name="乌鲁木齐智感科技有限公司")
+    proposal, number = take_and_submit(page, tmp_path, demand, lead, user, partner)
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.SUBMITTED and proposal.number == number
     assert [(m.organization_id, m.work_share) for m in proposal.members.all()] == [
