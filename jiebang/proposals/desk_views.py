@@ -119,7 +119,9 @@ def selection_desk(request):
         request,
         "proposals/desk_selection.html",
         {
-            "page": paginate(request, selectors.selection_desk(state if state in ProposalState.values else "")),
+            "page": paginate(
+                request, selectors.selection_desk(state if state in ProposalState.values else "")
+            ),
             "state": state,
             "states": ProposalState.choices,
             "shortlisted": list(shortlisted.values()),

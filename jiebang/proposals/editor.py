@@ -7,6 +7,7 @@ from jiebang.proposals.forms import (
     ConsortiumFormSet,
     IPItemFormSet,
     MemberFormSet,
+    PerformanceFormSet,
     PlanForm,
 )
 
@@ -92,6 +93,23 @@ class StepEditor:
                 **kwargs,
             )
         elif step == "ip":
+            self.formsets["performance"] = PerformanceFormSet(
+                prefix="perf",
+                initial=_initial(
+                    data,
+                    "perf",
+                    [
+                        {
+                            "kind": p.kind,
+                            "title": p.title,
+                            "year": p.year,
+                            "description": p.description,
+                        }
+                        for p in proposal.performance.all()
+                    ],
+                ),
+                **kwargs,
+            )
             self.formsets["ip_items"] = IPItemFormSet(
                 prefix="ip",
                 initial=_initial(
@@ -168,4 +186,6 @@ class StepEditor:
                 services.set_team(proposal=self.proposal, by=by, members=rows)
             elif kind == "ip_items":
                 services.set_ip_items(proposal=self.proposal, by=by, rows=rows)
+            elif kind == "performance":
+                services.set_performance(proposal=self.proposal, by=by, rows=rows)
         return all_ok

@@ -18,7 +18,7 @@ from jiebang.demands.forms import (
     row_formset,
 )
 from jiebang.orgs.models import Organization
-from jiebang.proposals.enums import ProposalAttachmentKind
+from jiebang.proposals.enums import PerformanceKind, ProposalAttachmentKind
 
 __all__ = [
     "STEPS",
@@ -233,3 +233,13 @@ class AttachmentUploadForm(BootstrapMixin, forms.Form):
     file = forms.FileField(
         label=_("文件"), help_text=_("PDF、图片、Word、Excel 或 OFD，单个文件不超过20MB")
     )
+
+
+class PerformanceForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=[("", "—")] + PerformanceKind.choices)
+    title = forms.CharField(label=_("名称"), max_length=200)
+    year = forms.IntegerField(label=_("年度"), min_value=1980, max_value=2100, required=False)
+    description = forms.CharField(label=_("说明"), max_length=500, required=False)
+
+
+PerformanceFormSet = row_formset(PerformanceForm)

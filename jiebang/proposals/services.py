@@ -485,3 +485,49 @@ def set_issuer_preference(
         request=request,
     )
     return proposal
+
+
+@transaction.atomic
+def set_performance(*, proposal: Proposal, by: User, rows: list[dict]) -> None:
+    """Replace the prior performance items (科研项目 / 科技奖励 / 成果转化), at most five per
+    type. Side effects: the rows; refused as a whole when a type has more than five."""
+    from collections import Counter
+
+    from jiebang.proposals.enums import PerformanceKind
+    from jiebang.proposals.models import PriorPerformance
+
+    proposal = _locked(proposal.pk)
+    _ensure_editable(proposal)
+    counts = Counter(r["kind"] for r in rows)
+    too_many = [str(PerformanceKind(k).label) for k, n in counts.items() if n > 5]
+    if too_many:
+        raise DomainError(
+            "PERFORMANCE-TOO-MANY",
+            _("每类业绩最多填写5项：%(k)s 超出。") % {"k": "、".join(too_many)},
+        )
+    PriorPerformance.objects.filter(proposal=proposal).delete()
+    positions: Counter = Counter()
+    items = []
+    for r in rows:
+        positions[r["kind"]] += 1
+        items.append(
+            PriorPerformance(
+                proposal=proposal,
+                kind=r["kind"],
+                position=positions[r["kind"]],
+                title=r["title"],
+                year=r.get("year"),
+                description=r.get("description", ""),
+            )
+        )
+    PriorPerformance.objects.bulk_create(items)
+    _touch(proposal)
+
+
+@transaction.atomic
+def remove_attachment(*, proposal: Proposal, by: User, link_id: int) -> None:
+    """Detach a wrong upload from a draft proposal; the stored file stays (audit trail)."""
+    proposal = _locked(proposal.pk)
+    _ensure_editable(proposal)
+    ProposalAttachment.objects.filter(proposal=proposal, pk=link_id).delete()
+    _touch(proposal)

@@ -12,6 +12,11 @@ urlpatterns = [
         views.attachment_upload,
         name="proposal_attachment_upload",
     ),
+    path(
+        "proposals/<int:pk>/attachments/<int:link_id>/remove/",
+        views.attachment_remove,
+        name="proposal_attachment_remove",
+    ),
     path("proposals/<int:pk>/submit/", views.proposal_submit, name="proposal_submit"),
     path("proposals/<int:pk>/withdraw/", views.proposal_withdraw, name="proposal_withdraw"),
     path("proposals/<int:pk>/receipt/", views.proposal_receipt, name="proposal_receipt"),

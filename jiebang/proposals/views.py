@@ -407,3 +407,16 @@ def proposal_receipt(request, pk):
             ],
         },
     )
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk, link_id):
+    proposal = _editable_proposal(request, pk)
+    try:
+        services.remove_attachment(proposal=proposal, by=request.user, link_id=link_id)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "已移除该附件。")
+    return redirect("proposal_edit", pk=proposal.pk, step="attachments")

@@ -422,6 +422,8 @@ def test_an_untouched_blank_ip_row_is_ignored(client, demand):
     response = client.post(
         edit_url(proposal, "ip"),
         {
+            "perf-TOTAL_FORMS": "1",
+            "perf-INITIAL_FORMS": "0",
             "ip-TOTAL_FORMS": "2",
             "ip-INITIAL_FORMS": "1",
             "ip-0-kind": item.kind,
@@ -435,3 +437,40 @@ def test_an_untouched_blank_ip_row_is_ignored(client, demand):
     assert list(proposal.ip_items.values_list("number", "legal_status")) == [
         ("ZL202210000002.3", "已转让")
     ]
+
+
+def test_prior_performance_is_saved_at_most_five_per_type_and_a_wrong_upload_can_be_removed(client):
+    from jiebang.proposals.models import PriorPerformance, ProposalAttachment
+    from tests.proposals.builders import complete_proposal, published_demand
+
+    demand = published_demand()
+    proposal, user, _ = complete_proposal(demand)
+    client.force_login(user)
+    data = {
+        "ip-TOTAL_FORMS": "1",
+        "ip-INITIAL_FORMS": "1",
+        "ip-0-kind": "invention_patent",
+        "ip-0-number": "ZL1",
+        "ip-0-owner": proposal.lead.name,
+        "ip-0-legal_status": "有效",
+        "perf-TOTAL_FORMS": "6",
+        "perf-INITIAL_FORMS": "0",
+    }
+    for i in range(6):
+        data.update(
+            {
+                f"perf-{i}-kind": "award",
+                f"perf-{i}-title": f"科技进步奖{i}",
+                f"perf-{i}-year": "2020",
+            }
+        )
+    response = client.post(f"/proposals/{proposal.pk}/edit/ip/", data)
+    assert "每类业绩最多填写5项" in response.content.decode()
+    assert not PriorPerformance.objects.filter(proposal=proposal).exists()
+    data["perf-TOTAL_FORMS"] = "5"
+    assert client.post(f"/proposals/{proposal.pk}/edit/ip/", data).status_code == 302
+    assert PriorPerformance.objects.filter(proposal=proposal, kind="award").count() == 5
+    link = ProposalAttachment.objects.filter(proposal=proposal, kind="plan").get()
+    response = client.post(f"/proposals/{proposal.pk}/attachments/{link.pk}/remove/", follow=True)
+    assert "已移除该附件" in response.content.decode()
+    assert not ProposalAttachment.objects.filter(pk=link.pk).exists()
