@@ -7,11 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jiebang.core import clock
-from jiebang.core.crypto import sm3_hex
 from jiebang.core.errors import DomainError
 from jiebang.core.services import notify, record_audit, store_attachment
 from jiebang.demands.enums import CATEGORY_CODES, DemandState
-from jiebang.demands.models import ReceiptSequence
+from jiebang.demands.services.submission import content_digest, next_receipt_number
 from jiebang.orgs.enums import AccountState, Role
 from jiebang.orgs.models import Organization, User
 from jiebang.orgs.services import upsert_person
@@ -292,13 +291,9 @@ def submit_proposal(*, proposal_id: int, by: User, request=None) -> ProposalVers
             _("揭榜申请不符合条件，未提交。请按提示逐项修改后再提交。"),
             details=[f.as_dict() for f in findings if f.blocks],
         )
-    code = CATEGORY_CODES[proposal.demand.category]
-    sequence, _created = ReceiptSequence.objects.select_for_update().get_or_create(
-        year=proposal.demand.call.year, category_code=f"P{code}"
+    proposal.number = next_receipt_number(
+        proposal.demand.call.year, f"P{CATEGORY_CODES[proposal.demand.category]}"
     )
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    proposal.number = f"JB-{proposal.demand.call.year}-P{code}-{sequence.last:06d}"
     proposal.mark_submitted()
     proposal.submitted_at = at
     proposal.updated_at = at
@@ -309,9 +304,7 @@ def submit_proposal(*, proposal_id: int, by: User, request=None) -> ProposalVers
         version=1,
         receipt_number=proposal.number,
         content=content,
-        digest=sm3_hex(
-            json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-        ),
+        digest=content_digest(content),
         submitted_at=at,
         submitted_by=by,
         findings=[f.as_dict() for f in findings],

@@ -295,14 +295,20 @@ def content_digest(content: dict) -> str:
     )
 
 
-def _next_number(year: int, category: str) -> str:
-    code = CATEGORY_CODES[category]
+def next_receipt_number(year: int, code: str) -> str:
+    """The next number of a per-year, per-code counter, e.g. JB-2024-TB-000123; the counter
+    row is locked so concurrent submissions never share a number. Demands use TB/AT,
+    proposals PTB/PAT."""
     sequence, _created = ReceiptSequence.objects.select_for_update().get_or_create(
         year=year, category_code=code
     )
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return f"JB-{year}-{code}-{sequence.last:06d}"
+
+
+def _next_number(year: int, category: str) -> str:
+    return next_receipt_number(year, CATEGORY_CODES[category])
 
 
 @transaction.atomic
