@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "jiebang.notices",
     "jiebang.proposals",
     "jiebang.review",
+    "jiebang.projects",
     "jiebang.portal",
     "jiebang.dashboard",
 ]
@@ -107,6 +109,14 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 # Periodic jobs (run `celery -A jiebang beat` beside the workers in production).
 CELERY_BEAT_SCHEDULE = {
     "review-reminders": {"task": "jiebang.review.tasks.send_review_reminders", "schedule": 3600.0},
+    "project-overdue": {
+        "task": "jiebang.projects.tasks.mark_overdue_projects_daily",
+        "schedule": crontab(hour=1, minute=5),
+    },
+    "project-report-reminders": {
+        "task": "jiebang.projects.tasks.remind_progress_reports_daily",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 AUTH_USER_MODEL = "orgs.User"

@@ -67,6 +67,8 @@ class CallForm(BootstrapMixin, forms.ModelForm):
             "subsidy_cap",
             "issuer_matching_ratio_percent",
             "midterm_after_months",
+            "progress_report_interval_months",
+            "progress_report_due_days",
             "change_request_min_months_before_end",
             "max_extension_months",
             "acceptance_rework_months",

@@ -161,6 +161,12 @@ class Call(models.Model):
     midterm_after_months = models.PositiveSmallIntegerField(
         _("中期评估时间（立项后月数）"), default=12
     )
+    progress_report_interval_months = models.PositiveSmallIntegerField(
+        _("进展报告周期（月）"), default=6, validators=positive
+    )
+    progress_report_due_days = models.PositiveSmallIntegerField(
+        _("进展报告提交期限（报告期结束后天数）"), default=15
+    )
     change_request_min_months_before_end = models.PositiveSmallIntegerField(
         _("变更申请至少提前（月）"), default=3
     )

@@ -115,7 +115,7 @@ def org_snapshot(org) -> OrgSnapshot:
             planned_end=p.planned_end,
             accepted_on=p.accepted_on,
         )
-        for p in CityProject.objects.filter(organization=org)
+        for p in CityProject.objects.filter(Q(organization=org) | Q(partner=org))
     )
     return OrgSnapshot(
         id=org.pk,
@@ -181,6 +181,8 @@ def people_snapshots(
         )
         .exclude(proposal__state__in=PROPOSAL_NOT_COUNTED)
         .exclude(proposal_id=exclude_proposal_id)
+        # An initiated proposal counts once, as the ongoing project it became.
+        .exclude(proposal__project__isnull=False)
         .select_related("proposal")
     ):
         applications[role.person_id].append(role.proposal.number or f"揭榜申请{role.proposal_id}")

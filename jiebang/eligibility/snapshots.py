@@ -217,3 +217,34 @@ class ProposalCheck:
     solicitation_deadline: dt.datetime
     issuer: OrgSnapshot
     proposal: ProposalSnapshot
+
+
+@dataclass(frozen=True)
+class DisbursementCheck:
+    """What TECH-CONTRACT and RACE-FIRST-PHASE-CAP read about one proposed instalment."""
+
+    project_code: str
+    is_race: bool
+    tech_contract_number: str
+    tech_contract_registered_on: dt.date | None
+    fiscal_total: Decimal
+    amount: Decimal  # the instalment proposed now
+    first_phase_disbursed: Decimal  # approved or paid before the stage gate, cancelled excluded
+    gate_passed: bool  # horse race: a "continue" decision has been taken
+
+
+@dataclass(frozen=True)
+class ProjectPriorityCheck:
+    """What PRIORITY-RESEARCH-ASSISTANT reads about a project."""
+
+    assistant_openings: int
+    graduates_hired: int
+
+
+@dataclass(frozen=True)
+class ProjectTermsCheck:
+    """What FUND-MIN and PERIOD-MAX read about a project's task book at initiation."""
+
+    total_investment: Decimal | None
+    period_months: int
+    period_justification: str

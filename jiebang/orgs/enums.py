@@ -50,11 +50,13 @@ class CreditKind(models.TextChoices):
     SERIOUS_DISHONESTY = "serious_dishonesty", _("严重失信")
     SERIOUS_ILLEGAL = "serious_illegal", _("严重违法")
     RESEARCH_MISCONDUCT = "research_misconduct", _("科研失信")
+    FAILED_ACCEPTANCE = "failed_acceptance", _("项目验收不通过")
 
 
 class CityProjectStatus(models.TextChoices):
     ONGOING = "ongoing", _("在研")
     ACCEPTED = "accepted", _("已验收")
+    CONCLUDED = "concluded", _("已结题")
     TERMINATED = "terminated", _("已终止")
     FAILED = "failed", _("验收未通过")
 

@@ -355,6 +355,15 @@ class CityProject(models.Model):
         on_delete=models.PROTECT,
         related_name="city_projects",
     )
+    partner = models.ForeignKey(
+        Organization,
+        verbose_name=_("发榜单位（揭榜挂帅项目）"),
+        on_delete=models.PROTECT,
+        related_name="partnered_city_projects",
+        null=True,
+        blank=True,
+        help_text=_("揭榜挂帅项目的发榜方，与承担单位同受第四条限制"),
+    )
     year = models.PositiveSmallIntegerField(_("立项年度"))
     is_rnd = models.BooleanField(_("研发类项目"), default=True)
     status = models.CharField(_("状态"), max_length=16, choices=CityProjectStatus.choices)

@@ -70,6 +70,7 @@ REQUIRED_COLUMNS = [
 STATUS_BY_LABEL = {
     "在研": CityProjectStatus.ONGOING,
     "已验收": CityProjectStatus.ACCEPTED,
+    "已结题": CityProjectStatus.CONCLUDED,
     "已终止": CityProjectStatus.TERMINATED,
     "验收未通过": CityProjectStatus.FAILED,
 }
