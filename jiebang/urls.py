@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("jiebang.review.urls")),
     path("", include("jiebang.proposals.urls")),
     path("", include("jiebang.proposals.desk_urls")),
+    path("", include("jiebang.projects.urls")),
     path("", include("jiebang.portal.urls")),
 ]

@@ -157,6 +157,12 @@ class Project(FSMModelMixin, models.Model):
         return self.state in RUNNING_STATES
 
     @property
+    def payer_id(self) -> int:
+        """Who pays the contract amount: the issuer for 技术攻关 (it funds the solver's R&D),
+        the solver enterprise for 成果转化 (it buys the transfer)."""
+        return self.issuer_id if self.category == "tech_breakthrough" else self.solver_id
+
+    @property
     def has_tech_contract(self) -> bool:
         return bool(self.tech_contract_number and self.tech_contract_registered_on)
 

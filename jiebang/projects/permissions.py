@@ -30,6 +30,15 @@ def on_issuer_side(user, project):
 
 
 @rules.predicate
+def on_payer_side(user, project):
+    """TB: the issuer pays the solver's R&D; AT: the solver enterprise pays for the
+    transfer (domain.md §7)."""
+    return bool(
+        project is not None and user.organization_id and project.payer_id == user.organization_id
+    )
+
+
+@rules.predicate
 def project_is_running(user, project):
     return project is not None and project.is_running
 
@@ -46,4 +55,41 @@ rules.add_perm("projects.view_project_desk", is_bureau_officer | is_auditor)
 rules.add_perm("projects.view_own_projects", is_active_account)
 rules.add_perm("projects.manage_project", is_bureau_officer)
 rules.add_perm("projects.run_project", is_active_account & on_solver_side & project_is_active)
-rules.add_perm("projects.record_payment", is_active_account & on_issuer_side & project_is_active)
+rules.add_perm("projects.record_payment", is_active_account & on_payer_side & project_is_active)
+
+
+# The parties of a project read its files (the agreement, vouchers, reports, evidence)
+# whichever of them uploaded them; added to core's attachment permission here so that core
+# does not need to know about projects.
+_PROJECT_FILE_LINKS = (
+    "agreement_attachment",
+    "tech_contract_attachment",
+    "payments__voucher",
+    "disbursements__voucher",
+    "refunds__voucher",
+    "expenditures__voucher",
+    "reports__attachment",
+    "final_reports__attachment",
+    "indicators__evidence",
+)
+
+
+@rules.predicate
+def attachment_of_users_project(user, attachment):
+    if attachment is None or not user.organization_id:
+        return False
+    from django.db.models import Q
+
+    from jiebang.projects.models import Project
+
+    projects = Project.objects.filter(
+        Q(solver_id=user.organization_id) | Q(issuer_id=user.organization_id)
+    )
+    return any(projects.filter(**{link: attachment}).exists() for link in _PROJECT_FILE_LINKS)
+
+
+rules.set_perm(
+    "core.view_attachment",
+    rules.permissions.permissions["core.view_attachment"]
+    | (is_active_account & attachment_of_users_project),
+)

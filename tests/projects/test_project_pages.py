@@ -1,0 +1,195 @@
+"""Project pages: 立项 form, the project page's actions (kept input on refusal), who may
+see and do what, and constant query counts on the lists."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jiebang.core import clock
+from jiebang.orgs.enums import Role
+from jiebang.projects.enums import ProjectState
+from jiebang.projects.models import Disbursement, ProgressReport, Project
+from tests.factories import OrganizationFactory, UserFactory
+from tests.helpers import pdf_upload
+from tests.projects.builders import (
+    initiate,
+    issuer_user,
+    pay,
+    register_contract,
+    selected_proposal,
+    selected_race_proposals,
+    solver_user,
+)
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+def initiation_post(**overrides):
+    today = clock.today()
+    data = {
+        "contract_amount": "6000000.00",
+        "total_investment": "8000000.00",
+        "start_on": today.isoformat(),
+        "period_months": "24",
+        "period_justification": "",
+        "agreement_signed_on": today.isoformat(),
+        "milestone_1_title": "样机研制完成",
+        "milestone_1_due_on": today.isoformat(),
+        "milestone_1_deliverable": "样机1台",
+        "budget_business_fiscal": "1800000.00",
+        "budget_equipment_self": "3100000.00",
+        "budget_labour_self": "3100000.00",
+        "agreement_file": pdf_upload("三方协议.pdf"),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_bureau_initiates_from_the_awaiting_list_and_a_mistake_keeps_what_was_typed(client):
+    proposal, bureau = selected_proposal()
+    client.force_login(bureau)
+    awaiting = client.get("/projects/initiation/").content.decode()
+    assert proposal.number in awaiting
+    page = client.get(f"/projects/initiation/{proposal.pk}/").content.decode()
+    assert "立项" in page and proposal.lead.name in page
+
+    wrong = client.post(
+        f"/projects/initiation/{proposal.pk}/",
+        initiation_post(budget_business_fiscal="1700000.00", budget_labour_self="3200000.00"),
+    )
+    assert wrong.status_code == 400
+    text = wrong.content.decode()
+    assert "财政资金预算合计1700000.00元，应等于财政资助总额1800000.00元" in text
+    assert 'value="样机研制完成"' in text and 'value="1700000.00"' in text
+    assert not Project.objects.exists()
+
+    done = client.post(f"/projects/initiation/{proposal.pk}/", initiation_post())
+    project = Project.objects.get(proposal=proposal)
+    assert done.status_code == 302 and done["Location"] == f"/projects/{project.pk}/"
+    assert project.fiscal_total == Decimal("1800000.00")
+    detail = client.get(f"/projects/{project.pk}/").content.decode()
+    assert project.code in detail and "未登记：登记前不能拨付财政资金" in detail
+    assert client.get("/projects/initiation/").content.decode().count(proposal.number) == 0
+
+
+def test_only_the_bureau_initiates(client):
+    proposal, _bureau = selected_proposal()
+    client.force_login(proposal.created_by)
+    assert client.get(f"/projects/initiation/{proposal.pk}/").status_code == 403
+    assert client.post(f"/projects/initiation/{proposal.pk}/", initiation_post()).status_code == 403
+    assert client.get("/projects/initiation/").status_code == 403
+    assert not Project.objects.exists()
+
+
+def test_refused_disbursement_shows_the_rule_and_keeps_the_amount(client):
+    proposal, bureau = selected_proposal()
+    project = initiate(proposal, bureau)
+    client.force_login(bureau)
+    response = client.post(
+        f"/projects/{project.pk}/disburse/",
+        {"trigger": "initiation", "amount": "540000.00", "note": "首期"},
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "尚未登记技术合同" in text and 'value="540000.00"' in text
+    assert not Disbursement.objects.exists()
+
+    register_contract(project)
+    pay(project, Decimal("6000000.00"))
+    ok = client.post(
+        f"/projects/{project.pk}/disburse/", {"trigger": "initiation", "amount": "540000.00"}
+    )
+    assert ok.status_code == 302
+    assert Disbursement.objects.get(project=project).amount == Decimal("540000.00")
+
+
+def test_who_may_act_on_a_project(client):
+    proposal, bureau = selected_proposal()
+    project = initiate(proposal, bureau)
+    register_contract(project)
+    report = project.reports.first()
+    stranger = UserFactory(organization=OrganizationFactory(), roles=[Role.APPLICANT])
+
+    client.force_login(stranger)
+    assert client.get(f"/projects/{project.pk}/").status_code == 404
+    assert (
+        client.post(f"/projects/{project.pk}/report/", {"report_id": report.pk}).status_code == 404
+    )
+
+    client.force_login(issuer_user(project))
+    assert client.get(f"/projects/{project.pk}/").status_code == 200
+    # The issuer reads the project but does not report for the solver, nor fund it.
+    refused = client.post(
+        f"/projects/{project.pk}/report/", {"report_id": report.pk, "progress": "代写"}
+    )
+    assert refused.status_code == 403
+    assert (
+        client.post(
+            f"/projects/{project.pk}/disburse/", {"trigger": "initiation", "amount": "1"}
+        ).status_code
+        == 403
+    )
+
+    client.force_login(solver_user(project))
+    assert (
+        client.post(
+            f"/projects/{project.pk}/midterm/",
+            {"outcome": "passed", "opinion": "自评合格", "evaluated_on": clock.today()},
+        ).status_code
+        == 403
+    )
+    assert ProgressReport.objects.get(pk=report.pk).state == "due"
+    assert Project.objects.get(pk=project.pk).midterm_passed_on is None
+
+    auditor = UserFactory(roles=[Role.AUDITOR])
+    client.force_login(auditor)
+    assert client.get(f"/projects/{project.pk}/").status_code == 200
+    assert (
+        client.post(f"/projects/{project.pk}/terminate/", {"reason": "审计发现问题"}).status_code
+        == 403
+    )
+    assert Project.objects.get(pk=project.pk).state == ProjectState.IN_PROGRESS
+
+
+def test_an_empty_progress_report_is_refused_and_a_second_submit_changes_nothing(client):
+    proposal, bureau = selected_proposal()
+    project = initiate(proposal, bureau)
+    register_contract(project)
+    report = project.reports.first()
+    client.force_login(solver_user(project))
+    empty = client.post(
+        f"/projects/{project.pk}/report/",
+        {"report_id": report.pk, "progress": "", "problems": "设备到货延迟"},
+    )
+    assert empty.status_code == 400 and "设备到货延迟" in empty.content.decode()
+    first = client.post(
+        f"/projects/{project.pk}/report/", {"report_id": report.pk, "progress": "完成样机设计"}
+    )
+    assert first.status_code == 302
+    second = client.post(
+        f"/projects/{project.pk}/report/", {"report_id": report.pk, "progress": "重复提交"}
+    )
+    assert second.status_code == 400 and "请勿重复提交" in second.content.decode()
+    assert ProgressReport.objects.get(pk=report.pk).progress == "完成样机设计"
+
+
+def test_project_list_query_count_is_constant_and_units_see_only_theirs(client):
+    a, b, bureau = selected_race_proposals()
+    first = initiate(a, bureau, contract_amount=Decimal("5000000.00"))
+    client.force_login(bureau)
+    client.get("/projects/")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/projects/").status_code == 200
+    initiate(b, bureau, contract_amount=Decimal("5000000.00"))
+    third_proposal, _ = selected_proposal(team_start=1200)
+    initiate(third_proposal, bureau)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get("/projects/")
+    assert page.content.decode().count("data-project=") == 3
+    assert len(one.captured_queries) == len(three.captured_queries)
+
+    client.force_login(solver_user(first))
+    mine = client.get("/projects/").content.decode()
+    assert mine.count("data-project=") == 1 and first.code in mine
