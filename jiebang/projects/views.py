@@ -461,6 +461,11 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+def _auto_id(name: str, row) -> str:
+    """Unique element ids: the page holds many forms with the same field names."""
+    return f"id_{name}{'-' + str(row) if row else ''}_%s"
+
+
 def _form_kwargs(name: str, project: Project) -> dict:
     return {"project": project} if name == "midterm" else {}
 
@@ -480,7 +485,9 @@ def _detail_context(request, project: Project, failed: tuple | None = None) -> d
     def make(name, initial=None, row=None):
         if name == failed_name and (row is None or str(row) == str(failed_row)):
             return failed_form
-        return ACTIONS[name].form(initial=initial or {}, prefix=None, **_form_kwargs(name, project))
+        return ACTIONS[name].form(
+            initial=initial or {}, auto_id=_auto_id(name, row), **_form_kwargs(name, project)
+        )
 
     single = {
         "contract": {"registered_on": today},
@@ -565,7 +572,10 @@ def project_action(request, pk, action):
     spec = ACTIONS.get(action)
     if spec is None or not _allowed(request.user, spec, project):
         raise PermissionDenied
-    form = spec.form(request.POST, request.FILES, **_form_kwargs(action, project))
+    row = request.POST.get(spec.row) if spec.row else None
+    form = spec.form(
+        request.POST, request.FILES, auto_id=_auto_id(action, row), **_form_kwargs(action, project)
+    )
     error = None
     if form.is_valid():
         try:
@@ -577,7 +587,6 @@ def project_action(request, pk, action):
         else:
             messages.success(request, message)
             return redirect(f"{reverse('project_detail', args=[project.pk])}#{spec.section}")
-    row = request.POST.get(spec.row) if spec.row else None
     project = selectors.project_detail(project.pk)
     context = _detail_context(request, project, failed=(action, row, form))
     context["error"] = error or "请按提示修改后重新提交。"
