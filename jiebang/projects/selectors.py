@@ -281,3 +281,49 @@ def project_counts() -> dict:
         "final_submitted": base.filter(state=ProjectState.FINAL_SUBMITTED).count(),
         "payments_to_check": base.filter(payments__state=PaymentState.RECORDED).count(),
     }
+
+
+def project_work_items(user) -> list[dict]:
+    """待办 items about projects: the bureau's initiations, checks, acceptances and overdue
+    projects; a solver's progress reports due or late, rework and change decisions."""
+    from jiebang.projects.enums import ReportState
+    from jiebang.projects.models import ProgressReport
+
+    items = []
+    if user.has_role(Role.BUREAU_OFFICER):
+        counts = project_counts()
+        items += [
+            {
+                "label": "待立项项目",
+                "count": counts["awaiting_initiation"],
+                "url": "/projects/initiation/",
+            },
+            {
+                "label": "待核实合同款支付",
+                "count": counts["payments_to_check"],
+                "url": "/projects/?state=in_progress",
+            },
+            {
+                "label": "待验收项目",
+                "count": counts["final_submitted"],
+                "url": "/projects/?state=final_submitted",
+            },
+            {"label": "逾期未验收项目", "count": counts["overdue"], "url": "/projects/?overdue=1"},
+        ]
+    if user.organization_id and user.account_state == AccountState.ACTIVE:
+        reports = ProgressReport.objects.filter(
+            project__solver_id=user.organization_id,
+            project__state__in=ACTIVE_STATES,
+            state=ReportState.DUE,
+        )
+        next_report = reports.order_by("due_on").first()
+        if next_report is not None:
+            items.append(
+                {
+                    "label": "待提交的项目进展报告",
+                    "count": reports.count(),
+                    "url": f"/projects/{next_report.project_id}/#progress",
+                    "deadline": None,
+                }
+            )
+    return items
