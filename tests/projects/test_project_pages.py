@@ -193,3 +193,37 @@ def test_project_list_query_count_is_constant_and_units_see_only_theirs(client):
     client.force_login(solver_user(first))
     mine = client.get("/projects/").content.decode()
     assert mine.count("data-project=") == 1 and first.code in mine
+
+
+def test_project_page_query_count_does_not_grow_with_its_rows(client):
+    proposal, bureau = selected_proposal()
+    project = initiate(proposal, bureau)
+    register_contract(project)
+    pay(project, Decimal("1000000.00"))
+    client.force_login(bureau)
+    url = f"/projects/{project.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    pay(project, Decimal("1000000.00"))
+    pay(project, Decimal("1000000.00"))
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(url)
+    assert page.content.decode().count("data-payment=") == 3
+    assert len(one.captured_queries) == len(three.captured_queries)
+
+
+def test_awaiting_initiation_query_count_is_constant(client):
+    a, b, bureau = selected_race_proposals()
+    initiate(b, bureau, contract_amount=Decimal("5000000.00"))
+    client.force_login(bureau)
+    client.get("/projects/initiation/")
+    with CaptureQueriesContext(connection) as one:
+        page = client.get("/projects/initiation/")
+    assert a.number in page.content.decode() and b.number not in page.content.decode()
+    selected_proposal(team_start=1300)
+    selected_proposal(team_start=1400)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get("/projects/initiation/")
+    assert page.content.decode().count('href="/projects/initiation/') == 3
+    assert len(one.captured_queries) == len(three.captured_queries)
