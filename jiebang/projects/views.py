@@ -34,6 +34,7 @@ from jiebang.projects.models import (
     Refund,
     ResearchAssistantPost,
 )
+from jiebang.projects.review_selectors import acceptance_review_summary
 from jiebang.projects.services.initiation import fiscal_total_for
 from jiebang.proposals.models import Proposal
 
@@ -531,13 +532,6 @@ def _detail_context(request, project: Project, failed: tuple | None = None) -> d
                         explanation=obj.explanation,
                     )
                 forms_of[name] = make(name, row_initial, row=obj.pk)
-    review_summary = None
-    try:
-        from jiebang.projects.review_selectors import acceptance_review_summary
-
-        review_summary = acceptance_review_summary(project)
-    except ImportError:  # pragma: no cover — the acceptance-review module is optional here
-        review_summary = None
     return {
         "project": project,
         "finance": selectors.finance(project),
@@ -548,7 +542,7 @@ def _detail_context(request, project: Project, failed: tuple | None = None) -> d
         "is_bureau": user.has_perm(MANAGE),
         "is_solver": user.organization_id == project.solver_id,
         "today": today,
-        "review_summary": review_summary,
+        "review_summary": acceptance_review_summary(project),
         "overdue_from": services.overdue_from(project),
     }
 

@@ -34,7 +34,9 @@ def ranking_xlsx(review_round, context) -> bytes:
     )
     for row in rows:
         result, view, item = row["result"], row["view"], row["item"]
-        unit = dict(view.identity).get("发榜单位", "") if view else ""
+        identity = dict(view.identity) if view else {}
+        # The side under review: the solvers of a proposal or project, else the issuer.
+        unit = identity.get("揭榜单位") or identity.get("发榜单位", "")
         sheet.append(
             [
                 result.rank if result else None,

@@ -482,7 +482,8 @@ def record_consensus(*, item_id: int, note: str, by, request=None) -> ReviewItem
 @transaction.atomic
 def decide_item(*, item_id: int, approved: bool, reason: str, by, request=None) -> ReviewItem:
     """The bureau decides on an item from the ranking, after the round closed; for a demand
-    that is the conclusion of 需求论证 (approved → publishable, or declined).
+    that is the conclusion of 需求论证 (approved → publishable, or declined), for a proposal
+    入围 / 未入选, for a project the acceptance conclusion 通过 / 不通过.
 
     Side effects: the item's decision, reason, who and when; the target's own transition
     (through its service); audit entry.

@@ -227,3 +227,54 @@ def test_awaiting_initiation_query_count_is_constant(client):
         page = client.get("/projects/initiation/")
     assert page.content.decode().count('href="/projects/initiation/') == 3
     assert len(one.captured_queries) == len(three.captured_queries)
+
+
+def test_bureau_starts_an_acceptance_round_from_the_list_and_others_cannot(client):
+    import datetime as dt
+
+    from jiebang.projects import services
+    from jiebang.review.models import ReviewRound
+    from tests.helpers import pdf_upload as upload
+
+    proposal, bureau = selected_proposal()
+    project = initiate(proposal, bureau)
+    register_contract(project)
+    services.record_midterm(
+        project_id=project.pk,
+        by=bureau,
+        outcome="passed",
+        opinion="合格",
+        evaluated_on=clock.today(),
+    )
+    for indicator in project.indicators.all():
+        services.save_achievement(
+            indicator_id=indicator.pk,
+            by=solver_user(project),
+            achieved_value="97%",
+            achieved=True,
+            evidence_file=upload("检测报告.pdf"),
+        )
+    services.submit_final_report(project_id=project.pk, by=solver_user(project), summary="完成")
+    deadline = (clock.beijing(clock.now()) + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    form = {
+        "ids": [project.pk],
+        "title": "2026年度验收评审",
+        "deadline": deadline,
+        "experts_per_item": "3",
+    }
+
+    client.force_login(solver_user(project))
+    assert client.post("/projects/acceptance-round/", form).status_code == 403
+    assert not ReviewRound.objects.exists()
+
+    client.force_login(bureau)
+    listing = client.get("/projects/?state=final_submitted").content.decode()
+    assert "发起验收评审" in listing and f'value="{project.pk}"' in listing
+    response = client.post("/projects/acceptance-round/", form)
+    review_round = ReviewRound.objects.get()
+    assert (
+        response.status_code == 302 and response["Location"] == f"/review/rounds/{review_round.pk}/"
+    )
+    assert review_round.kind == "acceptance" and review_round.items.get().target_id == project.pk
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert 'data-testid="review-summary"' in page and "2026年度验收评审" in page

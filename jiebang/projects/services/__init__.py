@@ -27,6 +27,7 @@ from jiebang.projects.services.initiation import (
     planned_end_for,
     register_tech_contract,
 )
+from jiebang.projects.services.review import start_acceptance_review
 from jiebang.projects.services.running import (
     add_assistant_hire,
     add_assistant_post,
@@ -69,6 +70,7 @@ __all__ = [
     "review_progress_report",
     "save_achievement",
     "settle_refund",
+    "start_acceptance_review",
     "submit_final_report",
     "submit_progress_report",
     "terminate_project",
