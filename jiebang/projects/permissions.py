@@ -55,7 +55,16 @@ rules.add_perm("projects.view_project_desk", is_bureau_officer | is_auditor)
 rules.add_perm("projects.view_own_projects", is_active_account)
 rules.add_perm("projects.manage_project", is_bureau_officer)
 rules.add_perm("projects.run_project", is_active_account & on_solver_side & project_is_active)
-rules.add_perm("projects.record_payment", is_active_account & on_payer_side & project_is_active)
+
+
+@rules.predicate
+def project_takes_payments(user, project):
+    return project is not None and (project.is_active or project.state == "accepted")
+
+
+rules.add_perm(
+    "projects.record_payment", is_active_account & on_payer_side & project_takes_payments
+)
 
 
 # The parties of a project read its files (the agreement, vouchers, reports, evidence)

@@ -128,6 +128,12 @@ def submit_final_report(
             )
         if project.midterm_due_on < project.planned_end and project.midterm_passed_on is None:
             raise DomainError("MIDTERM-REQUIRED", _("项目须先通过中期评估，方可申请验收。"))
+    if project.state == ProjectState.REWORK and clock.today() > project.rework_deadline:
+        raise DomainError(
+            "REWORK-DEADLINE-PASSED",
+            _("整改期限（%(d)s）已过，不能再提交验收材料；请联系市科技局作出结题或不通过的结论。")
+            % {"d": project.rework_deadline},
+        )
     if not summary.strip():
         raise DomainError("REPORT-EMPTY", _("请填写总结报告。"))
     missing = [
@@ -264,13 +270,14 @@ def decide_acceptance(*, project_id: int, by, outcome: str, opinion: str, reques
     touch(project)
     project.save()
     sync_city_project(project)
-    if outcome != AcceptanceOutcome.REWORK:
-        _close_review_item(
-            project,
-            recorded in (AcceptanceOutcome.PASSED, AcceptanceOutcome.PASSED_AFTER_REWORK),
-            opinion.strip(),
-            by,
-        )
+    # Every outcome closes the open review item, 限期整改 included: the resubmission after
+    # a rework is judged afresh, never on the review of the work before it.
+    _close_review_item(
+        project,
+        recorded in (AcceptanceOutcome.PASSED, AcceptanceOutcome.PASSED_AFTER_REWORK),
+        opinion.strip(),
+        by,
+    )
     record_audit(
         action="project.acceptance_decided",
         actor=by,

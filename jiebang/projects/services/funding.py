@@ -1,6 +1,7 @@
 """资金拨付: contract payments with vouchers, instalments of the fiscal subsidy, spending
 and refunds. Every amount is `Decimal` yuan rounded to the fen (see `projects.money`)."""
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -64,7 +65,9 @@ def committed_disbursed(project: Project) -> Decimal:
 
 def reached_triggers(project: Project) -> set[str]:
     """The instalment triggers that have happened: initiation always; the mid-term (a
-    horse race: "continue") once passed; acceptance once passed."""
+    horse race: "continue") once passed; acceptance once passed. An accepted project has
+    passed every gate before it: one whose period held no mid-term (it was due after the
+    planned end) is accepted without one, and its mid-term instalment is released too."""
     reached = {Trigger.INITIATION.value}
     if project.midterm_passed_on is not None:
         reached.add(Trigger.MIDTERM_PASSED.value)
@@ -72,7 +75,7 @@ def reached_triggers(project: Project) -> set[str]:
         AcceptanceOutcome.PASSED,
         AcceptanceOutcome.PASSED_AFTER_REWORK,
     ):
-        reached.add(Trigger.ACCEPTANCE.value)
+        reached.update({Trigger.MIDTERM_PASSED.value, Trigger.ACCEPTANCE.value})
     return reached
 
 
@@ -97,7 +100,8 @@ def record_payment(
     payment in `recorded` (the bureau confirms it before it earns subsidy); audit entry.
     """
     project = locked(project_id)
-    if project.state not in ACTIVE_STATES:
+    # An accepted project's last contract payment still earns the acceptance instalment.
+    if project.state not in ACTIVE_STATES + (ProjectState.ACCEPTED,):
         raise DomainError("PROJECT-CLOSED", _("项目已结束，不能再登记合同款支付。"))
     amount = _positive(amount, _("支付金额"))
     _not_future(paid_on, _("支付日期"))
@@ -212,7 +216,13 @@ def approve_disbursement(
     amount = _positive(amount, _("拨付金额"))
     if trigger not in Trigger.values:
         raise DomainError("FUND-TRIGGER", _("请选择拨付节点。"))
-    findings = check_disbursement(disbursement_check(project, amount), call_params(project.call))
+    # The rule reads the first-phase cap frozen on the project at initiation, not the call's
+    # current value (a later edit of the call never changes a running project's money).
+    params = dataclasses.replace(
+        call_params(project.call),
+        race_first_phase_cap_percent=project.race_first_phase_cap_percent,
+    )
+    findings = check_disbursement(disbursement_check(project, amount), params)
     if findings:
         raise DomainError(
             findings[0].code,

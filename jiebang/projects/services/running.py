@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from jiebang.core import clock
 from jiebang.core.errors import DomainError
 from jiebang.core.services import notify, record_audit, store_attachment
+from jiebang.eligibility.rules import add_years
 from jiebang.orgs.enums import Role
 from jiebang.orgs.models import User
 from jiebang.projects.enums import (
@@ -163,7 +164,8 @@ def review_progress_report(*, report_id: int, by, note: str, request=None) -> Pr
 
 def remind_progress_reports(today: dt.date | None = None) -> dict:
     """Daily: tell the solver of reports due within a week, and (by SMS too) of reports past
-    their due date; each reminder is sent once. Returns the counts sent."""
+    their due date; each reminder is sent once. Only running projects: before its contract
+    is registered a project cannot report yet. Returns the counts sent."""
     today = today or clock.today()
     now = clock.now()
     sent = {"due": 0, "late": 0}
@@ -172,7 +174,7 @@ def remind_progress_reports(today: dt.date | None = None) -> dict:
         reminded_due_at__isnull=True,
         due_on__gte=today,
         due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
-        project__state__in=ACTIVE_STATES,
+        project__state__in=RUNNING_STATES,
     ).select_related("project")
     for report in due:
         with transaction.atomic():
@@ -188,7 +190,7 @@ def remind_progress_reports(today: dt.date | None = None) -> dict:
         state=ReportState.DUE,
         reminded_late_at__isnull=True,
         due_on__lt=today,
-        project__state__in=ACTIVE_STATES,
+        project__state__in=RUNNING_STATES,
     ).select_related("project")
     for report in late:
         with transaction.atomic():
@@ -318,7 +320,11 @@ def decide_change_request(
                 if last is None or n > last.sequence
             ]
         )
-        project.overdue_since = None
+        if project.overdue_since is not None:
+            # Clear the mark only when the new end no longer makes the project overdue;
+            # otherwise it is overdue since the new end plus the threshold.
+            due = add_years(project.planned_end, project.call.overdue_threshold_years)
+            project.overdue_since = None if due > clock.today() else due
         touch(project)
         project.save()
         sync_city_project(project)
