@@ -267,3 +267,18 @@ def test_a_projects_principals_carry_it_in_their_load_once(selected):
     assert codes(findings) == ["LIM-PERSON-LOAD"]
     assert leader.name in findings[0].message
     assert project.code in findings[0].message
+
+
+def test_the_daily_command_marks_and_reminds(selected):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    proposal, bureau = selected
+    project = initiate(proposal, bureau)
+    out = StringIO()
+    with on(OVERDUE_FROM):
+        call_command("project_daily", stdout=out)
+    project.refresh_from_db()
+    assert project.overdue_since == OVERDUE_FROM
+    assert "新标记逾期未验收项目 1 个" in out.getvalue()
