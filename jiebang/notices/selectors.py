@@ -59,3 +59,16 @@ def objections_by_ids(notice: PublicNotice, ids) -> list[Objection]:
     if not ids:
         return []
     return list(Objection.objects.filter(notice=notice, pk__in=ids).order_by("received_at", "id"))
+
+
+def latest_notice_for(subject) -> PublicNotice | None:
+    """The newest public notice about `subject` (e.g. a demand's 揭榜结果公示)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        PublicNotice.objects.filter(
+            subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )

@@ -12,6 +12,7 @@ from jiebang.core import clock
 from jiebang.core.errors import DomainError
 from jiebang.core.views_helpers import paginate, require_perm
 from jiebang.demands.models import Demand
+from jiebang.notices import selectors as notices_selectors
 from jiebang.proposals import selection, selectors, services
 from jiebang.proposals.enums import ProposalState
 from jiebang.proposals.models import MatchingKind, Proposal
@@ -162,25 +163,14 @@ def publicize(request, demand_id):
     require_perm(request.user, "proposals.manage_selection")
     demand = get_object_or_404(Demand.objects.select_related("call"), pk=demand_id)
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-    from jiebang.notices.services import open_notice
-
     try:
-        chosen = selection.publicize(
+        selection.publicize(
             demand_id=demand.pk, proposal_ids=ids, by=request.user, request=request
-        )
-        names = "；".join(f"{p.lead.name}（{p.number}）" for p in chosen)
-        notice = open_notice(
-            title=f"关于“{demand.title}”揭榜结果的公示",
-            body=f"经专家评榜，拟确定以下揭榜方：{names}。公示期内如有异议，请以书面形式实名（个人）或加盖公章（单位）提出。",
-            start_on=clock.today(),
-            working_days=demand.call.notice_working_days,
-            subject=demand,
-            by=request.user,
-            request=request,
         )
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("proposal_selection_desk")
+    notice = notices_selectors.latest_notice_for(demand)
     messages.success(request, f"已公示，公示期至 {clock.format_beijing(notice.ends_at)}。")
     return redirect("proposal_selection_desk")
 

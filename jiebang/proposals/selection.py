@@ -142,10 +142,15 @@ def check_race_selection(demand: Demand, selected: list[Proposal]) -> None:
 
 @transaction.atomic
 def publicize(*, demand_id: int, proposal_ids: list[int], by, request=None) -> list[Proposal]:
-    """Put the chosen shortlisted proposals of a demand on public notice (→ publicized).
-    For a horse race the choice must already satisfy the two-routes rule. Side effects:
-    states; audit entries. The public notice itself is opened by the notices service."""
-    demand = Demand.objects.select_for_update().get(pk=demand_id)
+    """Put the chosen shortlisted proposals of a demand on public notice (→ publicized) and
+    open the notice (公示) for the call's working days from today. For a horse race the
+    choice must already satisfy the two-routes rule.
+    Side effects: states; the PublicNotice (open) with the chosen solvers named; audit
+    entries. Refused as a whole (nothing changes) when the notice cannot be opened, e.g.
+    NOTICE-CALENDAR-MISSING."""
+    from jiebang.notices.services import open_notice
+
+    demand = Demand.objects.select_for_update().select_related("call").get(pk=demand_id)
     proposals = [_locked(pk) for pk in proposal_ids]
     if any(p.demand_id != demand.pk for p in proposals):
         raise DomainError("PROPOSAL-DEMAND", _("所选揭榜申请不属于该榜单。"))
@@ -164,16 +169,48 @@ def publicize(*, demand_id: int, proposal_ids: list[int], by, request=None) -> l
             summary=f"揭榜结果公示：{p.number}",
             request=request,
         )
+    names = "；".join(f"{p.lead.name}（{p.number}）" for p in proposals)
+    open_notice(
+        title=f"关于“{demand.title}”揭榜结果的公示",
+        body=f"经专家评榜，拟确定以下揭榜方：{names}。"
+        "公示期内如有异议，请以书面形式实名（个人）或加盖公章（单位）提出。",
+        start_on=clock.today(),
+        working_days=demand.call.notice_working_days,
+        subject=demand,
+        by=by,
+        request=request,
+    )
     return proposals
+
+
+def _end_notice(demand: Demand, by, request=None) -> None:
+    """开榜 comes after the 公示: the demand's notice must exist and be over. An open one is
+    closed here, which refuses before its end (NOTICE-NOT-ENDED) and while an objection
+    is unresolved (NOTICE-UNRESOLVED-OBJECTIONS)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from jiebang.notices.models import NoticeState, PublicNotice
+    from jiebang.notices.services import close_notice
+
+    notices = PublicNotice.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Demand), subject_id=demand.pk
+    )
+    if not notices.exists():
+        raise DomainError("NOTICE-MISSING", _("揭榜结果尚未公示，公示期满且无异议后方可开榜。"))
+    for notice in notices.filter(state=NoticeState.OPEN):
+        close_notice(notice_id=notice.pk, by=by, request=request)
 
 
 @transaction.atomic
 def close_demand(*, demand_id: int, by, request=None) -> Demand:
     """After the notice: the publicized proposals become selected and the demand matched; a
     demand without any selected solver becomes unsolved (流榜). A horse race cannot be closed
-    as matched with fewer than two selected teams on different routes.
+    as matched with fewer than two selected teams on different routes. With publicized
+    solvers the notice must be over: NOTICE-MISSING without one; an open one is closed
+    here (refused before its end or with an unresolved objection).
 
-    Side effects: proposal states; demand state; audit entries; notifications.
+    Side effects: the open notice closed; proposal states; demand state; audit entries;
+    notifications.
     """
     demand = Demand.objects.select_for_update().get(pk=demand_id)
     if demand.state != DemandState.PUBLISHED:
@@ -201,6 +238,7 @@ def close_demand(*, demand_id: int, by, request=None) -> Demand:
         )
         return demand
     check_race_selection(demand, publicized)
+    _end_notice(demand, by, request)
     for p in publicized:
         p.mark_selected()
         p.save()

@@ -182,3 +182,42 @@ def test_ineligible_needs_a_reason():
     assert (
         proposal.state == ProposalState.INELIGIBLE and proposal.state_reason == "联合体协议未盖章"
     )
+
+
+def test_publicizing_opens_the_notice_and_open_is_refused_until_it_is_over():
+    from jiebang.notices.models import NoticeState, PublicNotice
+
+    demand = published_demand()
+    bureau = UserFactory(roles=[Role.BUREAU_OFFICER])
+    proposal = submitted_proposal(demand)
+    after_deadline = demand.solicitation_deadline + dt.timedelta(minutes=1)
+    with time_machine.travel(after_deadline, tick=False):
+        to_shortlist(proposal, bureau)
+        selection.publicize(demand_id=demand.pk, proposal_ids=[proposal.pk], by=bureau)
+    notice = PublicNotice.objects.get(subject_id=demand.pk)
+    assert proposal.number in notice.body and notice.state == NoticeState.OPEN
+    with time_machine.travel(notice.ends_at, tick=False), pytest.raises(DomainError) as early:
+        selection.close_demand(demand_id=demand.pk, by=bureau)
+    assert early.value.code == "NOTICE-NOT-ENDED"
+    assert Demand.objects.get(pk=demand.pk).state == DemandState.PUBLISHED
+    assert type(proposal).objects.get(pk=proposal.pk).state == ProposalState.PUBLICIZED
+    with time_machine.travel(notice.ends_at + dt.timedelta(seconds=1), tick=False):
+        selection.close_demand(demand_id=demand.pk, by=bureau)
+    assert PublicNotice.objects.get(pk=notice.pk).state == NoticeState.CLOSED
+    assert Demand.objects.get(pk=demand.pk).state == DemandState.MATCHED
+
+
+def test_opening_without_a_notice_is_refused():
+    from jiebang.notices.models import PublicNotice
+
+    demand = published_demand()
+    bureau = UserFactory(roles=[Role.BUREAU_OFFICER])
+    proposal = submitted_proposal(demand)
+    to_shortlist(proposal, bureau)
+    selection.publicize(demand_id=demand.pk, proposal_ids=[proposal.pk], by=bureau)
+    PublicNotice.objects.filter(subject_id=demand.pk).delete()
+    closing_day = demand.solicitation_deadline + dt.timedelta(days=8)
+    with time_machine.travel(closing_day, tick=False), pytest.raises(DomainError) as missing:
+        selection.close_demand(demand_id=demand.pk, by=bureau)
+    assert missing.value.code == "NOTICE-MISSING"
+    assert type(proposal).objects.get(pk=proposal.pk).state == ProposalState.PUBLICIZED
