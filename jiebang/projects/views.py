@@ -491,7 +491,10 @@ def _detail_context(request, project: Project, failed: tuple | None = None) -> d
         )
 
     single = {
-        "contract": {"registered_on": today},
+        "contract": {
+            "number": project.tech_contract_number,
+            "registered_on": project.tech_contract_registered_on or today,
+        },
         "payment": {"paid_on": today},
         "disburse": {"trigger": _safe_next_trigger(project)},
         "expenditure": {"spent_on": today},
