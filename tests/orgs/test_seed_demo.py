@@ -102,11 +102,10 @@ def test_second_run_changes_nothing(seeded):
     assert raw_rows("SELECT id, id_number, id_index FROM orgs_person ORDER BY id") == ids
     assert list(Call.objects.order_by("id").values()) == calls
     assert "新建0/更新0" in output and "新建1" not in output
-    # Seeding is setup, not a user action: only the demo call's demands, which go through the
-    # demand services, leave audit entries and inbox messages (and a second run adds none).
-    assert not AuditEntry.objects.exclude(action__startswith="demand.").exclude(
-        action__startswith="notice."
-    )
+    # Seeding is setup, not a user action: only the demo call's demands and the demo projects
+    # (`_seed_projects`), which go through the services, leave audit entries and inbox
+    # messages (and a second run adds none).
+    assert not AuditEntry.objects.exclude(action__regex=r"^(demand|notice|proposal|project)\.")
     assert Notification.objects.filter(recipient__username="unit_admin").exists()
 
 
@@ -362,7 +361,12 @@ def test_city_project_history_for_each_limit(seeded):
 
     accepted = CityProject.objects.filter(status=CityProjectStatus.ACCEPTED)
     assert accepted.count() >= 4 and all(p.accepted_on for p in accepted)
-    assert CityProject.objects.filter(source="imported").count() == CityProject.objects.count()
+    # Imported history, plus the mirrors of the demo projects initiated on the platform.
+    platform = CityProject.objects.exclude(source="imported")
+    assert set(platform.values_list("source", flat=True)) <= {"platform"}
+    assert sorted(platform.values_list("code", flat=True)) == sorted(
+        apps.get_model("projects", "Project").objects.values_list("code", flat=True)
+    )
 
     def load(name):
         return (

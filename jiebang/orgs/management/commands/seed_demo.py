@@ -42,6 +42,7 @@ from jiebang.orgs.management.commands._seed_accounts import demo_accounts as dem
 from jiebang.orgs.management.commands._seed_demands import seed_demands
 from jiebang.orgs.management.commands._seed_experts import seed_experts
 from jiebang.orgs.management.commands._seed_people import CREDITS, PERSONS, PROJECTS
+from jiebang.orgs.management.commands._seed_projects import seed_projects
 from jiebang.orgs.management.commands._seed_units import (
     CALL_2024_GUIDE,
     CALL_2024_NAME,
@@ -105,6 +106,10 @@ class Command(BaseCommand):
             self.stdout.write(line)
         # The expert pool and a draft review round over the accepted demand (own transaction).
         for line in seed_experts():
+            self.stdout.write(line)
+        # Projects from demands of earlier calls, replayed through the services at past
+        # dates: initiated, in progress, awaiting acceptance (own transaction).
+        for line in seed_projects():
             self.stdout.write(line)
         self.stdout.write("")
         self.stdout.write("演示账号 Demo accounts:")
