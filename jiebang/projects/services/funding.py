@@ -147,7 +147,11 @@ def check_payment(
 
     Side effects: the payment `confirmed` | `rejected`; audit entry; the payer told.
     """
-    payment = IssuerPayment.objects.select_for_update().select_related("project").get(pk=payment_id)
+    payment = (
+        IssuerPayment.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=payment_id)
+    )
     if payment.state != PaymentState.RECORDED:
         raise DomainError("PAYMENT-CHECKED", _("该笔支付已核实过。"))
     if not confirmed and not note.strip():

@@ -401,8 +401,8 @@ def record_midterm(
         raise DomainError("MIDTERM-DONE", _("该项目已通过中期评估。"))
     if not opinion.strip():
         raise DomainError("REASON-REQUIRED", _("请填写评估意见。"))
-    if evaluated_on > clock.today():
-        raise DomainError("DATE-INVALID", _("评估日期不能晚于今天。"))
+    if evaluated_on > clock.today() or evaluated_on < project.start_on:
+        raise DomainError("DATE-INVALID", _("评估日期应在项目开始日期与今天之间。"))
     if outcome == MidtermOutcome.RECTIFY:
         if project.state == ProjectState.RECTIFYING:
             raise DomainError(
