@@ -164,9 +164,7 @@ def publicize(request, demand_id):
     demand = get_object_or_404(Demand.objects.select_related("call"), pk=demand_id)
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     try:
-        selection.publicize(
-            demand_id=demand.pk, proposal_ids=ids, by=request.user, request=request
-        )
+        selection.publicize(demand_id=demand.pk, proposal_ids=ids, by=request.user, request=request)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("proposal_selection_desk")

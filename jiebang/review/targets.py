@@ -273,6 +273,7 @@ class ProjectAdapter:
                 "indicators",
                 "milestones",
                 "demand__team",
+                "assistant_posts__hires",
                 Prefetch(
                     "proposal__members",
                     queryset=ConsortiumMember.objects.select_related("organization"),
@@ -331,6 +332,14 @@ class ProjectAdapter:
             lines.append(f"{head}：{done}")
         return "\n".join(lines)
 
+    @staticmethod
+    def _assistants(p) -> str:
+        """PRIORITY-RESEARCH-ASSISTANT as reviewers see it (五（二）10)."""
+        from jiebang.projects.selectors import priorities
+
+        findings = priorities(p)
+        return "\n".join(f"{f.code}：{f.message}" for f in findings) or "未开发科研助理岗位"
+
     def views(self, targets) -> dict[int, TargetView]:
         views = {}
         for p in targets:
@@ -357,6 +366,7 @@ class ProjectAdapter:
                     ("成果与效益", report.outputs if report else ""),
                     ("经费情况", self._funds(p)),
                     ("里程碑完成情况", self._milestones(p)),
+                    ("科研助理岗位（优先支持）", self._assistants(p)),
                 ),
                 indicators=tuple(
                     (

@@ -100,6 +100,14 @@ def final_submitted_projects(n=2):
             completed_on=clock.today(),
             note="样机已交付",
         )
+        if not projects:  # the first one created research-assistant posts (五（二）10)
+            services.add_assistant_post(
+                project_id=project.pk,
+                by=solver_user(project),
+                title="数据标注科研助理",
+                openings=2,
+                created_on=clock.today(),
+            )
         services.record_midterm(
             project_id=project.pk,
             by=bureau,
@@ -184,6 +192,7 @@ def test_acceptance_round_from_assignment_to_conclusion(client):
     assert "<td>97%</td><td>达到：第三方检测报告</td>" in page
     assert "申请发明专利2项" in page and "已拨付财政资金：540000.00 元" in page
     assert "财政资金已支出：120000.00 元" in page and "样机研制完成" in page
+    assert "PRIORITY-RESEARCH-ASSISTANT：项目已开发科研助理岗位2个" in page
     partner = a.proposal.members.exclude(organization=a.solver).first().organization
     for hidden in (a.solver.name, partner.name, a.issuer.name, a.code):
         assert hidden not in page
