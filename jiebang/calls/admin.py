@@ -117,6 +117,8 @@ class CallAdmin(AuditedAdminMixin, admin.ModelAdmin):
             {
                 "fields": (
                     "midterm_after_months",
+                    "progress_report_interval_months",
+                    "progress_report_due_days",
                     "change_request_min_months_before_end",
                     "max_extension_months",
                     "acceptance_rework_months",

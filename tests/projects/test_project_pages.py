@@ -278,3 +278,32 @@ def test_bureau_starts_an_acceptance_round_from_the_list_and_others_cannot(clien
     assert review_round.kind == "acceptance" and review_round.items.get().target_id == project.pk
     page = client.get(f"/projects/{project.pk}/").content.decode()
     assert 'data-testid="review-summary"' in page and "2026年度验收评审" in page
+
+
+def test_every_project_action_is_refused_to_those_not_allowed(client):
+    """The whole action registry: the solver may not do the bureau's actions, the issuer
+    neither the bureau's nor the solver's, the auditor nothing; a refusal writes nothing."""
+    from jiebang.core.models import AuditEntry
+    from jiebang.projects.views import ACTIONS, MANAGE, RUN
+
+    proposal, bureau = selected_proposal()
+    project = initiate(proposal, bureau)
+    register_contract(project)
+    auditor = UserFactory(roles=[Role.AUDITOR])
+    refusals = 0
+    for name, action in ACTIONS.items():
+        refused = [auditor]
+        if MANAGE in action.perms and RUN not in action.perms:
+            refused += [solver_user(project), issuer_user(project)]
+        elif RUN in action.perms and MANAGE not in action.perms:
+            refused += [issuer_user(project)]
+        elif action.perms == ("projects.record_payment",):
+            refused += [solver_user(project)]  # 技术攻关: the issuer pays
+        for user in refused:
+            client.force_login(user)
+            before = AuditEntry.objects.count()
+            response = client.post(f"/projects/{project.pk}/{name}/", {})
+            assert response.status_code == 403, (name, user.username)
+            assert AuditEntry.objects.count() == before
+            refusals += 1
+    assert refusals >= 2 * len(ACTIONS)

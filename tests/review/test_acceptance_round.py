@@ -331,6 +331,7 @@ def test_refusals_views_and_conflict_facts():
         "成果与效益",
         "经费情况",
         "里程碑完成情况",
+        "科研助理岗位（优先支持）",
     ]
     assert "财政资助总额：1800000.00 元" in dict(view.sections)["经费情况"]
     assert "财政资金结余：420000.00 元" in dict(view.sections)["经费情况"]
