@@ -3,6 +3,7 @@
 Without Chromium the tests skip locally; under CI=true they fail instead.
 """
 
+import datetime as dt
 import os
 import shutil
 
@@ -65,3 +66,18 @@ def login(page, username, password="Jiebang!2024"):
 def logout(page):
     page.get_by_role("button", name="退出").click()
     page.wait_for_url("**/")
+
+
+def action_form(page, name):
+    """A project page's action form (`projects/_form.html` marks each with its name)."""
+    return page.locator(f"form[data-action='{name}']")
+
+
+def keep_a_holiday_year(year: int = 2026) -> None:
+    """Browser tests flush the seeded holidays: record one so the notice calendar knows
+    `year` (a public notice refuses to run through a year without any entry)."""
+    from jiebang.notices.models import CalendarDay
+
+    CalendarDay.objects.get_or_create(
+        date=dt.date(year, 10, 1), defaults={"kind": "holiday", "name": "国庆节"}
+    )

@@ -9,11 +9,10 @@ import pytest
 import time_machine
 
 from jiebang.core import clock
-from jiebang.notices.models import CalendarDay
 from jiebang.projects import services
 from jiebang.projects.enums import ProjectState
 from jiebang.projects.models import Refund
-from tests.e2e.conftest import login, logout
+from tests.e2e.conftest import action_form, keep_a_holiday_year, login, logout
 from tests.helpers import pdf_file_on_disk, pdf_upload
 from tests.projects.builders import initiate, pay, register_contract, selected_proposal
 
@@ -21,14 +20,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=clock.BEIJING)
 
 
-def action_form(page, name):
-    return page.locator(f"form[data-action='{name}']")
-
-
 def test_extension_spending_assistants_termination_and_refund(page, tmp_path):
-    CalendarDay.objects.get_or_create(
-        date=dt.date(2026, 10, 1), defaults={"kind": "holiday", "name": "国庆节"}
-    )
+    keep_a_holiday_year(2026)
     with time_machine.travel(START, tick=False):
         proposal, bureau = selected_proposal()
     solver = proposal.created_by

@@ -9,10 +9,9 @@ import pytest
 import time_machine
 
 from jiebang.core import clock
-from jiebang.notices.models import CalendarDay
 from jiebang.projects.enums import ProjectState
 from jiebang.projects.models import Disbursement, Project
-from tests.e2e.conftest import login, logout
+from tests.e2e.conftest import action_form, keep_a_holiday_year, login, logout
 from tests.helpers import pdf_file_on_disk
 from tests.projects.builders import selected_proposal
 
@@ -20,15 +19,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=clock.BEIJING)
 
 
-def action_form(page, name):
-    return page.locator(f"form[data-action='{name}']")
-
-
 def test_initiation_disbursement_report_midterm_acceptance(page, tmp_path):
-    # Browser tests flush the seeded holidays: record the year the notice runs in.
-    CalendarDay.objects.get_or_create(
-        date=dt.date(2026, 10, 1), defaults={"kind": "holiday", "name": "国庆节"}
-    )
+    keep_a_holiday_year(2026)
     with time_machine.travel(START, tick=False):
         proposal, bureau = selected_proposal()
     solver, issuer = proposal.created_by, proposal.demand.created_by

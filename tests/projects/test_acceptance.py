@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-import time_machine
 
 from jiebang.calls.models import Call
 from jiebang.core import clock
@@ -18,46 +17,18 @@ from jiebang.projects import services
 from jiebang.projects.enums import AcceptanceOutcome, FundSource, ProjectState, RefundReason
 from jiebang.projects.models import Refund
 from tests.helpers import pdf_upload
-from tests.projects.builders import initiate, selected_proposal, solver_user
+from tests.projects.builders import initiate, solver_user
 from tests.projects.support import (
-    BUILD_AT,
     DAY0,
     approve,
     approve_and_pay,
-    module_rows,
     on,
     pay,
-    started,
 )
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.usefixtures("day0")]
 
 D = Decimal
-
-
-@pytest.fixture(scope="module")
-def selected(django_db_setup, django_db_blocker, tmp_path_factory):
-    with module_rows(django_db_blocker, tmp_path_factory):
-        with time_machine.travel(BUILD_AT, tick=False):
-            chain = selected_proposal()
-        yield chain
-
-
-@pytest.fixture(autouse=True)
-def _day0():
-    with on(DAY0):
-        yield
-
-
-@pytest.fixture
-def bureau(selected):
-    return selected[1]
-
-
-@pytest.fixture
-def project(selected):
-    proposal, bureau = selected
-    return started(proposal, bureau)
 
 
 def pass_midterm(project, bureau):

@@ -8,7 +8,6 @@ Unless said otherwise a project has a 6,000,000.00 contract at 30 % → fiscal t
 from decimal import Decimal
 
 import pytest
-import time_machine
 
 from jiebang.calls.models import Call
 from jiebang.core import clock
@@ -28,59 +27,19 @@ from tests.projects.builders import (
     initiate,
     issuer_user,
     register_contract,
-    selected_proposal,
-    selected_race_proposals,
     solver_user,
 )
 from tests.projects.support import (
-    BUILD_AT,
-    DAY0,
     approve,
     approve_and_pay,
-    module_rows,
-    on,
     pay,
     started,
 )
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.usefixtures("day0")]
 
 D = Decimal
 CONTRACT = D("6000000.00")
-
-
-@pytest.fixture(scope="module")
-def selected(django_db_setup, django_db_blocker, tmp_path_factory):
-    with module_rows(django_db_blocker, tmp_path_factory):
-        with time_machine.travel(BUILD_AT, tick=False):
-            chain = selected_proposal()
-        yield chain
-
-
-@pytest.fixture(scope="module")
-def race_selected(django_db_setup, django_db_blocker, tmp_path_factory):
-    with module_rows(django_db_blocker, tmp_path_factory):
-        with time_machine.travel(BUILD_AT, tick=False):
-            chain = selected_race_proposals()
-        yield chain
-
-
-@pytest.fixture(autouse=True)
-def _day0():
-    with on(DAY0):
-        yield
-
-
-@pytest.fixture
-def bureau(selected):
-    return selected[1]
-
-
-@pytest.fixture
-def project(selected):
-    """Initiated and its technology contract registered: in progress."""
-    proposal, bureau = selected
-    return started(proposal, bureau)
 
 
 def record(project, amount):

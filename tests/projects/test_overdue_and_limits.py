@@ -9,7 +9,6 @@ call's 1-year threshold it is overdue from P + 1 year = 2029-03-31 (that day inc
 import datetime as dt
 
 import pytest
-import time_machine
 
 from jiebang.core import clock
 from jiebang.core.errors import DomainError
@@ -24,26 +23,12 @@ from jiebang.projects import services
 from tests.demands.builders import open_call, valid_at_demand, valid_tb_demand
 from tests.factories import CityProjectFactory, CityProjectPrincipalFactory
 from tests.helpers import pdf_upload
-from tests.projects.builders import initiate, issuer_user, selected_proposal, solver_user
-from tests.projects.support import BUILD_AT, DAY0, PLANNED_END, module_rows, on, started
+from tests.projects.builders import initiate, issuer_user, solver_user
+from tests.projects.support import DAY0, PLANNED_END, on, started
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.usefixtures("day0")]
 
 OVERDUE_FROM = dt.date(2029, 3, 31)
-
-
-@pytest.fixture(scope="module")
-def selected(django_db_setup, django_db_blocker, tmp_path_factory):
-    with module_rows(django_db_blocker, tmp_path_factory):
-        with time_machine.travel(BUILD_AT, tick=False):
-            chain = selected_proposal()
-        yield chain
-
-
-@pytest.fixture(autouse=True)
-def _day0():
-    with on(DAY0):
-        yield
 
 
 def codes(findings):

@@ -21,6 +21,7 @@ from tests.projects.builders import (
     selected_proposal,
     selected_race_proposals,
     solver_user,
+    to_final_submitted,
 )
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -232,29 +233,12 @@ def test_awaiting_initiation_query_count_is_constant(client):
 def test_bureau_starts_an_acceptance_round_from_the_list_and_others_cannot(client):
     import datetime as dt
 
-    from jiebang.projects import services
     from jiebang.review.models import ReviewRound
-    from tests.helpers import pdf_upload as upload
 
     proposal, bureau = selected_proposal()
     project = initiate(proposal, bureau)
     register_contract(project)
-    services.record_midterm(
-        project_id=project.pk,
-        by=bureau,
-        outcome="passed",
-        opinion="合格",
-        evaluated_on=clock.today(),
-    )
-    for indicator in project.indicators.all():
-        services.save_achievement(
-            indicator_id=indicator.pk,
-            by=solver_user(project),
-            achieved_value="97%",
-            achieved=True,
-            evidence_file=upload("检测报告.pdf"),
-        )
-    services.submit_final_report(project_id=project.pk, by=solver_user(project), summary="完成")
+    to_final_submitted(project, bureau)
     deadline = (clock.beijing(clock.now()) + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
     form = {
         "ids": [project.pk],

@@ -9,7 +9,14 @@ from jiebang.orgs.enums import CityProjectStatus
 from jiebang.projects import services
 from jiebang.projects.enums import ProjectState
 from tests.helpers import pdf_upload
-from tests.projects.builders import initiate, pay, register_contract, selected_proposal, solver_user
+from tests.projects.builders import (
+    initiate,
+    pay,
+    register_contract,
+    selected_proposal,
+    solver_user,
+    to_final_submitted,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -32,22 +39,7 @@ def test_initiation_to_acceptance():
     services.submit_progress_report(
         report_id=report.pk, by=solver_user(project), progress="进展顺利"
     )
-    services.record_midterm(
-        project_id=project.pk,
-        by=bureau,
-        outcome="passed",
-        opinion="合格",
-        evaluated_on=clock.today(),
-    )
-    for indicator in project.indicators.all():
-        services.save_achievement(
-            indicator_id=indicator.pk,
-            by=solver_user(project),
-            achieved_value="97%",
-            achieved=True,
-            evidence_file=pdf_upload("检测报告.pdf"),
-        )
-    services.submit_final_report(project_id=project.pk, by=solver_user(project), summary="完成")
+    to_final_submitted(project, bureau)
     services.decide_acceptance(project_id=project.pk, by=bureau, outcome="passed", opinion="通过")
     project.refresh_from_db()
     assert project.state == ProjectState.ACCEPTED
