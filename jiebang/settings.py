@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "rules",
     "django_htmx",
     "import_export",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "jiebang.core",
     "jiebang.orgs",
     "jiebang.calls",
@@ -41,6 +45,7 @@ INSTALLED_APPS = [
     "jiebang.projects",
     "jiebang.portal",
     "jiebang.dashboard",
+    "jiebang.api",
 ]
 
 MIDDLEWARE = [
@@ -217,3 +222,29 @@ LOGGING = {
 
 # Text typed by users (a title starting with "=") must not become a formula in Excel.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# REST API v1 (jiebang/api): session auth for the pages' own calls, per-unit tokens for
+# integrations; one error shape {"code", "message", "details"}.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "jiebang.api.auth.UnitTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "jiebang.api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "揭榜挂帅项目管理平台 API",
+    "DESCRIPTION": "REST API v1。错误统一为 {code, message, details}；规则代码见领域文档第5节。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from the installed sidecar package: no CDN on closed networks.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
