@@ -179,6 +179,11 @@ ATTACHMENT_ALLOWED_TYPES = env.list(
     "ATTACHMENT_ALLOWED_TYPES",
     default=["pdf", "png", "jpeg", "docx", "xlsx", "doc", "xls", "ofd"],
 )
+# Excel exports of the lists (jiebang/core/exports.py): above EXPORT_SYNC_MAX_ROWS rows an
+# export runs as a background job with a progress bar; rows are read EXPORT_CHUNK_SIZE at a time.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
+EXPORT_CHUNK_SIZE = env.int("EXPORT_CHUNK_SIZE", default=2000)
+EXPORT_PROGRESS_EVERY = env.int("EXPORT_PROGRESS_EVERY", default=500)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -230,7 +235,11 @@ REST_FRAMEWORK = {
         "jiebang.api.auth.UnitTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A read-scope token may only read (jiebang.api.auth.TokenScope); sessions are not narrowed.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "jiebang.api.auth.TokenScope",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -247,4 +256,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name ("kind", "state") get stable component names.
+    "ENUM_NAME_OVERRIDES": {
+        "OrgKindEnum": "jiebang.orgs.enums.OrgKind",
+        "IPKindEnum": "jiebang.demands.enums.IPKind",
+        "AttachmentKindEnum": "jiebang.demands.enums.AttachmentKind",
+        "DemandStateEnum": "jiebang.demands.enums.DemandState",
+        "DemandCategoryEnum": "jiebang.demands.enums.Category",
+        # Later stages (jiebang/api/views_later.py).
+        "ProposalStateEnum": "jiebang.proposals.enums.ProposalState",
+        "AssignmentStateEnum": "jiebang.review.enums.AssignmentState",
+        "RoundKindEnum": "jiebang.review.enums.RoundKind",
+        "RoundStateEnum": "jiebang.review.enums.RoundState",
+        "NoticeStateEnum": "jiebang.notices.models.NoticeState",
+        "ObjectorKindEnum": "jiebang.notices.models.ObjectorKind",
+        "ObjectionStateEnum": "jiebang.notices.models.ObjectionState",
+        "ProjectStateEnum": "jiebang.projects.enums.ProjectState",
+        "PaymentStateEnum": "jiebang.projects.enums.PaymentState",
+        "DisbursementStateEnum": "jiebang.projects.enums.DisbursementState",
+        "RefundStateEnum": "jiebang.projects.enums.RefundState",
+        "ReportStateEnum": "jiebang.projects.enums.ReportState",
+    },
 }

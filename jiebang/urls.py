@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("jiebang.proposals.urls")),
     path("", include("jiebang.proposals.desk_urls")),
     path("api/v1/", include("jiebang.api.urls")),
+    path("", include("jiebang.api.page_urls")),
     path("", include("jiebang.projects.urls")),
     path("", include("jiebang.portal.urls")),
 ]

@@ -8,7 +8,21 @@ from rest_framework.views import exception_handler as drf_handler
 
 from jiebang.core.errors import DomainError
 
-DOMAIN_STATUS = {"PERMISSION-DENIED": status.HTTP_403_FORBIDDEN}
+DOMAIN_STATUS = {
+    "PERMISSION-DENIED": status.HTTP_403_FORBIDDEN,
+    "FORBIDDEN": status.HTTP_403_FORBIDDEN,
+}
+# State conflicts (409): the item is no longer where the action needs it — acted on by
+# someone else, a second click, a second tab — for every kind of item alike.
+CONFLICT_SUFFIXES = ("-STATE", "-ALREADY-SUBMITTED", "-NOT-EDITABLE")
+
+
+def status_for(code: str) -> int:
+    if code in DOMAIN_STATUS:
+        return DOMAIN_STATUS[code]
+    if code.endswith(CONFLICT_SUFFIXES):
+        return status.HTTP_409_CONFLICT
+    return status.HTTP_400_BAD_REQUEST
 
 
 def exception_handler(exc, context):
@@ -16,7 +30,7 @@ def exception_handler(exc, context):
     DRF's own errors keep their status with a stable code; Django's validation errors → 400."""
     if isinstance(exc, DomainError):
         code = exc.code
-        http = DOMAIN_STATUS.get(code, status.HTTP_400_BAD_REQUEST)
+        http = status_for(code)
         return Response(exc.as_dict(), status=http)
     if isinstance(exc, ValidationError):
         return Response(

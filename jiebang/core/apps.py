@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
         from jiebang.core import permissions  # noqa: F401  (registers the django-rules permissions)
+
+        # Each app declares the Excel exports of its lists in `<app>/exports.py`.
+        autodiscover_modules("exports")

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -141,3 +142,82 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ExportJobState(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("正在导出")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+def export_path(instance, filename):
+    return f"exports/{instance.created_at:%Y/%m}/{instance.uuid}.xlsx"
+
+
+class ExportJob(FSMModelMixin, models.Model):
+    """A long Excel export run as a background task, with its progress and its file.
+
+    Created by `core.exports.start_export_job`; only its owner downloads the file.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="export_jobs"
+    )
+    name = models.CharField(_("导出清单"), max_length=48)
+    title = models.CharField(_("清单名称"), max_length=100)
+    params = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    masked = models.BooleanField(_("个人信息已脱敏"), default=True)
+    state = FSMField(
+        _("状态"),
+        max_length=16,
+        choices=ExportJobState.choices,
+        default=ExportJobState.QUEUED,
+        protected=True,
+    )
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    done = models.PositiveIntegerField(_("已写行数"), default=0)
+    file = models.FileField(
+        storage=private_storage, upload_to=export_path, max_length=255, blank=True
+    )
+    error = models.CharField(_("错误"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.title}（{self.get_state_display()}）"
+
+    @property
+    def percent(self) -> int:
+        if self.state == ExportJobState.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.done * 100 // self.total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (ExportJobState.DONE, ExportJobState.FAILED)
+
+    @transition(field=state, source=ExportJobState.QUEUED, target=ExportJobState.RUNNING)
+    def mark_running(self):
+        pass
+
+    @transition(field=state, source=ExportJobState.RUNNING, target=ExportJobState.DONE)
+    def mark_done(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[ExportJobState.QUEUED, ExportJobState.RUNNING],
+        target=ExportJobState.FAILED,
+    )
+    def mark_failed(self):
+        pass

@@ -17,9 +17,18 @@ def uploaded_attachment(user, attachment):
     return bool(attachment is not None and attachment.uploaded_by_id == user.pk)
 
 
+@rules.predicate
+def owns_export_job(user, job):
+    return bool(job is not None and job.user_id == user.pk)
+
+
 rules.add_perm(
     "core.view_attachment",
     is_bureau_officer
     | is_auditor
     | (is_active_account & (attachment_of_users_unit | uploaded_attachment)),
 )
+# Exports (domain.md §6): personal data is exported masked unless the exporter holds this;
+# an export job's progress and file are its owner's alone.
+rules.add_perm("core.export_personal_data", is_bureau_officer | is_auditor)
+rules.add_perm("core.view_export_job", is_active_account & owns_export_job)

@@ -33,3 +33,11 @@ def send_notification_sms(notification_id: int) -> None:
     get_sms_backend().send(
         notification.recipient.mobile, f"【{settings.SITE_TITLE}】{notification.title}"
     )
+
+
+@shared_task
+def run_export(job_id: int) -> None:
+    """Write a queued Excel export (core.exports.run_export_job), reporting progress."""
+    from jiebang.core.exports import run_export_job
+
+    run_export_job(job_id)

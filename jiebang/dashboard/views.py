@@ -1,8 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from jiebang.calls.selectors import active_call, call_deadlines
+from jiebang.calls.selectors import active_call
 from jiebang.core import clock
+from jiebang.core.views_helpers import require_perm
+from jiebang.dashboard import stats
+from jiebang.dashboard.agenda import by_month, deadline_agenda
+from jiebang.dashboard.charts import chart_payloads
 from jiebang.dashboard.selectors import work_queue
 
 
@@ -15,7 +19,7 @@ def dashboard(request):
         {
             "queue": work_queue(request.user),
             "call": call,
-            "deadlines": call_deadlines(call) if call else [],
+            "agenda": by_month(deadline_agenda(request.user, call)),
             "now": clock.now(),
             "recommended": _recommended(request.user),
         },
@@ -29,3 +33,23 @@ def _recommended(user):
     from jiebang.proposals.recommend import recommended_demands
 
     return recommended_demands(user.organization, limit=5)
+
+
+@login_required
+def statistics(request):
+    """统计分析: the funnel, breakdowns, money, submissions before the deadline and review
+    progress of one call (?call=<id>, default the active call), for the bureau and auditors."""
+    require_perm(request.user, "dashboard.view_dashboard")
+    calls = stats.calls_for_dashboard()
+    call = stats.pick_call(calls, request.GET.get("call"))
+    figures = stats.call_statistics(call) if call else None
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {
+            "calls": calls,
+            "call": call,
+            "stats": figures,
+            "charts": chart_payloads(figures) if figures else {},
+        },
+    )

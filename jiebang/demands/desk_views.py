@@ -112,8 +112,6 @@ def batch_action(request):
 def _desk_context(request, queryset, *, states, default_state, can_act):
     state = request.GET.get("state", default_state)
     category = request.GET.get("category", "")
-    if category in Category.values:
-        queryset = queryset.filter(category=category)
     return {
         "page": paginate(request, queryset),
         "state": state,
@@ -127,8 +125,7 @@ def _desk_context(request, queryset, *, states, default_state, can_act):
 @login_required
 def district_desk(request):
     require_perm(request.user, "demands.view_district_desk")
-    state = request.GET.get("state", DemandState.SUBMITTED)
-    qs = selectors.district_queue(request.user, state if state in DemandState.values else None)
+    qs = selectors.district_desk_list(request.user, request.GET)
     call = active_call()
     context = _desk_context(
         request,
@@ -187,8 +184,7 @@ def recommendation_letter(request, call_id):
 @login_required
 def bureau_desk(request):
     require_perm(request.user, "demands.view_bureau_desk")
-    state = request.GET.get("state", DemandState.RECOMMENDED)
-    qs = selectors.bureau_queue(state if state in DemandState.values else None)
+    qs = selectors.bureau_desk_list(request.GET)
     context = _desk_context(
         request,
         qs,

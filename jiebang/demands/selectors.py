@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from jiebang.core import clock
-from jiebang.demands.enums import NOT_COUNTED_STATES, AttachmentKind, DemandState
+from jiebang.demands.enums import NOT_COUNTED_STATES, AttachmentKind, Category, DemandState
 from jiebang.demands.models import (
     Demand,
     DemandAttachment,
@@ -321,6 +321,29 @@ def bureau_queue(state: str | None = DemandState.RECOMMENDED) -> QuerySet[Demand
     elif state:
         qs = qs.filter(state=state)
     return qs.order_by("submitted_at", "id")
+
+
+def _desk_state(params, default: str) -> str | None:
+    """A desk's `state` parameter: absent → the desk's default queue; "all" or anything
+    that is not a state → every state."""
+    state = params.get("state", default)
+    return state if state in DemandState.values else None
+
+
+def _by_category(qs: QuerySet[Demand], params) -> QuerySet[Demand]:
+    category = params.get("category", "")
+    return qs.filter(category=category) if category in Category.values else qs
+
+
+def district_desk_list(user, params) -> QuerySet[Demand]:
+    """The district desk's rows for its query string (`state`, `category`): the page and
+    its Excel export read the same rows."""
+    return _by_category(district_queue(user, _desk_state(params, DemandState.SUBMITTED)), params)
+
+
+def bureau_desk_list(params) -> QuerySet[Demand]:
+    """The bureau desk's rows for its query string (`state`, `category`)."""
+    return _by_category(bureau_queue(_desk_state(params, DemandState.RECOMMENDED)), params)
 
 
 def publishable_demands(call) -> QuerySet[Demand]:

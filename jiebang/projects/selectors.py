@@ -79,6 +79,34 @@ def project_list(user, *, state: str = "", overdue: bool = False, query: str = "
     return projects.order_by("-initiated_at", "-id")
 
 
+def project_list_filters(params) -> dict:
+    """The list page's query string (`state`, `overdue=1`, `q`) as `project_list` arguments;
+    the page and its Excel export read them the same way."""
+    return {
+        "state": params.get("state", ""),
+        "overdue": params.get("overdue") == "1",
+        "query": params.get("q", "").strip()[:50],
+    }
+
+
+def disbursements_visible_to(
+    user, *, state: str = "", trigger: str = "", call_id: str | int | None = None
+) -> QuerySet[Disbursement]:
+    """Instalments of the projects the user may see (bureau and auditors: all; a unit: its
+    projects as solver or issuer), filtered by state, trigger and call; by project, then
+    in order of approval."""
+    qs = Disbursement.objects.filter(project__in=projects_visible_to(user)).select_related(
+        "project__solver", "project__call"
+    )
+    if state in DisbursementState.values:
+        qs = qs.filter(state=state)
+    if trigger in Trigger.values:
+        qs = qs.filter(trigger=trigger)
+    if call_id not in (None, "") and str(call_id).isdigit():
+        qs = qs.filter(project__call_id=int(call_id))
+    return qs.order_by("project__code", "approved_at", "id")
+
+
 def awaiting_initiation() -> QuerySet[Proposal]:
     """Selected proposals (揭榜成功) not yet initiated, for the bureau's 立项 list."""
     return (

@@ -22,7 +22,7 @@ from jiebang.core.errors import DomainError
 from jiebang.core.services import record_audit
 from jiebang.core.views_helpers import paginate, require_perm
 from jiebang.projects import forms, selectors, services
-from jiebang.projects.enums import ProjectState
+from jiebang.projects.enums import DisbursementState, ProjectState, Trigger
 from jiebang.projects.models import (
     ChangeRequest,
     Disbursement,
@@ -46,10 +46,9 @@ RUN = "projects.run_project"
 def project_list(request):
     """项目管理: the bureau and auditors see every project, a unit its own (solver or issuer)."""
     require_perm(request.user, "projects.view_own_projects")
-    state = request.GET.get("state", "")
-    overdue = request.GET.get("overdue") == "1"
-    query = request.GET.get("q", "").strip()[:50]
-    projects = selectors.project_list(request.user, state=state, overdue=overdue, query=query)
+    filters = selectors.project_list_filters(request.GET)
+    state, overdue, query = filters["state"], filters["overdue"], filters["query"]
+    projects = selectors.project_list(request.user, **filters)
     is_staff = request.user.has_perm("projects.view_project_desk")
     return render(
         request,
@@ -60,6 +59,8 @@ def project_list(request):
             "overdue": overdue,
             "q": query,
             "states": ProjectState.choices,
+            "disbursement_states": DisbursementState.choices,
+            "triggers": Trigger.choices,
             "is_staff": is_staff,
             "can_manage": request.user.has_perm(MANAGE),
             "counts": selectors.project_counts() if is_staff else None,

@@ -120,9 +120,7 @@ def selection_desk(request):
         request,
         "proposals/desk_selection.html",
         {
-            "page": paginate(
-                request, selectors.selection_desk(state if state in ProposalState.values else "")
-            ),
+            "page": paginate(request, selectors.selection_desk_list(request.GET)),
             "state": state,
             "states": ProposalState.choices,
             "shortlisted": list(shortlisted.values()),

@@ -13,6 +13,7 @@ from jiebang.eligibility.snapshots import (
 )
 from jiebang.orgs.enums import AccountState, RelationKind, Role
 from jiebang.orgs.selectors import relation_chain
+from jiebang.proposals.enums import ProposalState
 from jiebang.proposals.models import ConsortiumMember, Proposal, ProposalTeamMember
 
 
@@ -30,6 +31,17 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
         Q(members__organization_id=user.organization_id)
         | (Q(demand__organization_id=user.organization_id) & ~Q(state="draft"))
     ).distinct()
+
+
+def own_proposals(user) -> QuerySet[Proposal]:
+    """我的揭榜: the proposals the user's unit leads or is a consortium member of."""
+    return proposals_visible_to(user).filter(members__organization_id=user.organization_id)
+
+
+def selection_desk_list(params) -> QuerySet[Proposal]:
+    """The selection desk's rows for its query string (`state`; anything else: all)."""
+    state = params.get("state", "")
+    return selection_desk(state if state in ProposalState.values else "")
 
 
 def proposal_for_check(pk) -> Proposal:

@@ -166,10 +166,7 @@ def take_demand(request, demand_id):
 def proposal_list(request):
     """我的揭榜: the proposals the unit leads or is a member of."""
     require_perm(request.user, "proposals.view_own_proposals")
-    qs = selectors.proposals_visible_to(request.user).filter(
-        members__organization_id=request.user.organization_id
-    )
-    page = paginate(request, qs)
+    page = paginate(request, selectors.own_proposals(request.user))
     for proposal in page:
         _badge(proposal)
         proposal.is_lead = proposal.lead_id == request.user.organization_id
