@@ -88,6 +88,21 @@ def world(db, settings):
     return World()
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """The WSGI app ends each request by closing "old" database connections, and on
+    PostgreSQL that closes the test's own transaction; the test client disconnects the same
+    handler, so do as it does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=8,
