@@ -8,6 +8,7 @@ so nothing typed is lost; a success redirects (no resubmission on reload).
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -137,7 +138,7 @@ def initiate(request, proposal_id):
     call = proposal.demand.call
     try:
         fiscal_hint = fiscal_total_for(proposal, contract) if contract else None
-    except Exception:  # noqa: BLE001 — a hint only; the form reports the bad amount
+    except (InvalidOperation, ValueError):  # a hint only; the form reports the bad amount
         fiscal_hint = None
     return render(
         request,
@@ -497,7 +498,7 @@ def _detail_context(request, project: Project, failed: tuple | None = None) -> d
             "registered_on": project.tech_contract_registered_on or today,
         },
         "payment": {"paid_on": today},
-        "disburse": {"trigger": _safe_next_trigger(project)},
+        "disburse": {"trigger": services.next_trigger(project)},
         "expenditure": {"spent_on": today},
         "change": {},
         "midterm": {"evaluated_on": today},
@@ -549,12 +550,6 @@ def _detail_context(request, project: Project, failed: tuple | None = None) -> d
         "review_summary": acceptance_review_summary(project),
         "overdue_from": services.overdue_from(project),
     }
-
-
-def _safe_next_trigger(project: Project) -> str:
-    from jiebang.projects.services.funding import next_trigger
-
-    return next_trigger(project)
 
 
 @login_required
