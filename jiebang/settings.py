@@ -263,7 +263,7 @@ SPECTACULAR_SETTINGS = {
         "AttachmentKindEnum": "jiebang.demands.enums.AttachmentKind",
         "DemandStateEnum": "jiebang.demands.enums.DemandState",
         "DemandCategoryEnum": "jiebang.demands.enums.Category",
-        # Later stages (jiebang/api/views_later.py).
+        # Later stages (jiebang/api/views_proposals.py … views_projects.py).
         "ProposalStateEnum": "jiebang.proposals.enums.ProposalState",
         "AssignmentStateEnum": "jiebang.review.enums.AssignmentState",
         "RoundKindEnum": "jiebang.review.enums.RoundKind",
