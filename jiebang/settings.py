@@ -276,5 +276,9 @@ SPECTACULAR_SETTINGS = {
         "DisbursementStateEnum": "jiebang.projects.enums.DisbursementState",
         "RefundStateEnum": "jiebang.projects.enums.RefundState",
         "ReportStateEnum": "jiebang.projects.enums.ReportState",
+        "ChangeKindEnum": "jiebang.projects.enums.ChangeKind",
+        "ChangeStateEnum": "jiebang.projects.enums.ChangeState",
+        "BudgetCategoryEnum": "jiebang.projects.enums.BudgetCategory",
+        "FundSourceEnum": "jiebang.projects.enums.FundSource",
     },
 }

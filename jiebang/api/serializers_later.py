@@ -705,3 +705,66 @@ class ResolutionSerializer(serializers.Serializer):
     resolution = serializers.CharField(
         max_length=5000, required=False, allow_blank=True, default=""
     )
+
+
+# --------------------------------------------------------------------------- review rounds (bureau)
+
+
+class CriterionInSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=60)
+    weight = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
+    max_score = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
+
+
+class RoundCreateSerializer(serializers.Serializer):
+    """A 需求论证 or 专家评榜 round in the current call; left out, the call's defaults apply
+    (experts per item, the rubric, the title). 验收评审 starts from the projects."""
+
+    kind = serializers.ChoiceField(
+        choices=[("demand_review", _("需求论证")), ("proposal_review", _("专家评榜"))]
+    )
+    target_ids = serializers.ListField(
+        child=an_id(),
+        min_length=1,
+        max_length=1000,
+        help_text=_("候选评审对象的 id（见 candidates）"),
+    )
+    title = serializers.CharField(max_length=200, required=False)
+    experts_per_item = serializers.IntegerField(min_value=1, max_value=15, required=False)
+    max_load = serializers.IntegerField(min_value=1, max_value=100, default=10)
+    blind = serializers.BooleanField(default=True)
+    criteria = CriterionInSerializer(many=True, required=False, min_length=1)
+    deadline = serializers.DateTimeField()
+
+
+class CandidateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField(allow_null=True)
+    title = serializers.CharField()
+
+
+class AutoAssignOutSerializer(serializers.Serializer):
+    assigned = serializers.IntegerField()
+    total_affinity = serializers.FloatField()
+    feasible = serializers.BooleanField()
+    shortfalls = serializers.ListField(child=serializers.DictField())
+
+
+class AssignExpertSerializer(serializers.Serializer):
+    item = an_id()
+    expert = an_id(help_text=_("专家库中的专家 id"))
+
+
+class UnassignSerializer(serializers.Serializer):
+    assignment = an_id()
+
+
+class ConsensusSerializer(serializers.Serializer):
+    item = an_id()
+    note = serializers.CharField(max_length=3000)
+
+
+class DecideItemSerializer(serializers.Serializer):
+    item = an_id()
+    approved = serializers.BooleanField()
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from jiebang.api.serializers_later import (
+    FileRefSerializer,
     OrgRefSerializer,
     TeamMemberOutSerializer,
     an_id,
@@ -13,15 +14,26 @@ from jiebang.api.serializers_later import (
     money_out,
 )
 from jiebang.demands.enums import Category
-from jiebang.projects.enums import AcceptanceOutcome, MidtermOutcome, Trigger
+from jiebang.projects.enums import (
+    AcceptanceOutcome,
+    BudgetCategory,
+    ChangeKind,
+    FundSource,
+    MidtermOutcome,
+    Trigger,
+)
 from jiebang.projects.models import (
+    ChangeRequest,
     Disbursement,
+    Expenditure,
     IssuerPayment,
     Milestone,
     ProgressReport,
     Project,
     ProjectIndicator,
     Refund,
+    ResearchAssistantHire,
+    ResearchAssistantPost,
 )
 
 # --------------------------------------------------------------------------- projects
@@ -196,6 +208,65 @@ class RefundOutSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ExpenditureOutSerializer(serializers.ModelSerializer):
+    category_display = display("category")
+    source_display = display("source")
+    amount = money()
+    voucher = FileRefSerializer()
+
+    class Meta:
+        model = Expenditure
+        fields = [
+            "id",
+            "category",
+            "category_display",
+            "source",
+            "source_display",
+            "amount",
+            "spent_on",
+            "description",
+            "voucher",
+        ]
+        read_only_fields = fields
+
+
+class ChangeRequestOutSerializer(serializers.ModelSerializer):
+    kind_display = display("kind")
+    state_display = display("state")
+
+    class Meta:
+        model = ChangeRequest
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "extension_months",
+            "reason",
+            "state",
+            "state_display",
+            "filed_at",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = fields
+
+
+class AssistantHireOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResearchAssistantHire
+        fields = ["id", "name", "school", "graduation_year", "hired_on"]
+        read_only_fields = fields
+
+
+class AssistantPostOutSerializer(serializers.ModelSerializer):
+    hires = AssistantHireOutSerializer(many=True)
+
+    class Meta:
+        model = ResearchAssistantPost
+        fields = ["id", "title", "openings", "created_on", "hires"]
+        read_only_fields = fields
+
+
 class PlanRowSerializer(serializers.Serializer):
     trigger = serializers.CharField()
     label = serializers.CharField()
@@ -247,6 +318,9 @@ class ProjectDetailSerializer(ProjectListSerializer):
     payments = PaymentOutSerializer(many=True)
     disbursements = DisbursementOutSerializer(many=True)
     refunds = RefundOutSerializer(many=True)
+    expenditures = ExpenditureOutSerializer(many=True)
+    change_requests = ChangeRequestOutSerializer(many=True)
+    assistant_posts = AssistantPostOutSerializer(many=True)
     finance = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
 
@@ -280,6 +354,9 @@ class ProjectDetailSerializer(ProjectListSerializer):
             "payments",
             "disbursements",
             "refunds",
+            "expenditures",
+            "change_requests",
+            "assistant_posts",
             "finance",
             "allowed_actions",
         ]
@@ -382,3 +459,143 @@ class AcceptanceInSerializer(serializers.Serializer):
 
 class TerminateInSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=3000)
+
+
+class DisbursementCancelInSerializer(serializers.Serializer):
+    disbursement_id = an_id()
+    reason = serializers.CharField(max_length=300)
+
+
+class ExpenditureInSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=BudgetCategory.choices)
+    source = serializers.ChoiceField(choices=FundSource.choices)
+    amount = money(min_value=0)
+    spent_on = serializers.DateField()
+    description = serializers.CharField(max_length=300)
+    voucher = serializers.FileField(help_text=_("支出凭证"))
+
+
+class RefundSettleInSerializer(serializers.Serializer):
+    refund_id = an_id()
+    amount_returned = money(min_value=0)
+    returned_on = serializers.DateField()
+    voucher = serializers.FileField(help_text=_("退款凭证"))
+
+
+class MilestoneInSerializer(serializers.Serializer):
+    milestone_id = an_id()
+    completed_on = serializers.DateField()
+    note = serializers.CharField(max_length=1000)
+
+
+class ReportReviewInSerializer(serializers.Serializer):
+    report_id = an_id()
+    note = serializers.CharField(max_length=1000)
+
+
+class ChangeInSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ChangeKind.choices)
+    extension_months = serializers.IntegerField(
+        min_value=1, max_value=60, required=False, allow_null=True, help_text=_("仅延期填写")
+    )
+    reason = serializers.CharField(max_length=3000)
+
+
+class ChangeDecisionInSerializer(serializers.Serializer):
+    change_id = an_id()
+    approved = serializers.BooleanField()
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class AssistantPostInSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=100)
+    openings = serializers.IntegerField(min_value=1, max_value=100)
+    created_on = serializers.DateField()
+
+
+class AssistantHireInSerializer(serializers.Serializer):
+    post_id = an_id()
+    name = serializers.CharField(max_length=64)
+    school = serializers.CharField(max_length=200)
+    graduation_year = serializers.IntegerField(min_value=1990, max_value=2100)
+    hired_on = serializers.DateField()
+
+
+class MilestoneRowInSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    due_on = serializers.DateField()
+    deliverable = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )
+
+
+class BudgetRowInSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=BudgetCategory.choices)
+    source = serializers.ChoiceField(choices=FundSource.choices)
+    amount = money(min_value=0)
+
+
+class InitiateInSerializer(serializers.Serializer):
+    """立项 over multipart: the signed agreement is a file, so the milestones and the budget
+    come as JSON text fields."""
+
+    proposal = an_id(help_text=_("揭榜成功（selected）的揭榜申请"))
+    agreement_file = serializers.FileField(help_text=_("三方协议（盖章扫描件）"))
+    agreement_signed_on = serializers.DateField()
+    contract_amount = money(min_value=0)
+    total_investment = money(min_value=0)
+    start_on = serializers.DateField()
+    period_months = serializers.IntegerField(min_value=1, max_value=120)
+    period_justification = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default=""
+    )
+    milestones = serializers.JSONField(
+        binary=True,
+        help_text=_('JSON 数组：[{"title", "due_on": "YYYY-MM-DD", "deliverable"}]'),
+    )
+    budget = serializers.JSONField(
+        binary=True,
+        help_text=_('JSON 数组：[{"category", "source": "fiscal|self", "amount": "元"}]'),
+    )
+
+    def _rows(self, value, row_serializer):
+        if not isinstance(value, list):
+            raise serializers.ValidationError(_("应为 JSON 数组。"))
+        rows = row_serializer(data=value, many=True)
+        rows.is_valid(raise_exception=True)
+        return rows.validated_data
+
+    def validate_milestones(self, value):
+        return [dict(row) for row in self._rows(value, MilestoneRowInSerializer)]
+
+    def validate_budget(self, value):
+        budget = {}
+        for row in self._rows(value, BudgetRowInSerializer):
+            key = (row["category"], row["source"])
+            if key in budget:
+                raise serializers.ValidationError(_("同一科目、同一资金来源只能填写一行。"))
+            budget[key] = row["amount"]
+        return budget
+
+
+class AcceptanceRoundInSerializer(serializers.Serializer):
+    project_ids = serializers.ListField(child=an_id(), min_length=1, max_length=500)
+    title = serializers.CharField(max_length=200)
+    deadline = serializers.DateTimeField()
+    experts_per_item = serializers.IntegerField(min_value=1, max_value=15, default=5)
+    blind = serializers.BooleanField(default=False)
+
+
+class AwaitingInitiationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    lead = OrgRefSerializer()
+    demand = serializers.SerializerMethodField()
+    route = serializers.SerializerMethodField()
+
+    def get_demand(self, proposal) -> dict:
+        d = proposal.demand
+        return {"id": d.pk, "number": d.number, "title": d.title, "call_year": d.call.year}
+
+    def get_route(self, proposal) -> str | None:
+        return proposal.route.name if proposal.route_id else None

@@ -1,5 +1,6 @@
 """API v1 of 立项 and project management: the project page's actions and disbursements."""
 
+from django.db.models import Count
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -10,6 +11,7 @@ from jiebang.api import filters_later as filters
 from jiebang.api import serializers_projects as s
 from jiebang.api.common import ScopedViewSet, require, require_any, valid
 from jiebang.api.routers import router
+from jiebang.api.serializers_later import RoundListSerializer
 from jiebang.projects import selectors as project_selectors
 from jiebang.projects import services as project_services
 from jiebang.projects.models import (
@@ -20,24 +22,14 @@ from jiebang.projects.models import (
     ProjectIndicator,
 )
 from jiebang.projects.views import ACTIONS as PROJECT_PAGE_ACTIONS
+from jiebang.review import selectors as review_selectors
 
 # --------------------------------------------------------------------------- projects
 
 VIEW_OWN_PROJECTS = "projects.view_own_projects"
-# The page's actions this API offers; each keeps the page's permission names.
-API_PROJECT_ACTIONS = (
-    "contract",
-    "payment",
-    "payment_check",
-    "disburse",
-    "disbursement_paid",
-    "report",
-    "midterm",
-    "achievement",
-    "final",
-    "acceptance",
-    "terminate",
-)
+MANAGE_PROJECTS = "projects.manage_project"
+# Every action of the project page is offered, with the page's permission names.
+API_PROJECT_ACTIONS = tuple(PROJECT_PAGE_ACTIONS)
 
 
 def project_data(request, project_id: int) -> dict:
@@ -83,29 +75,71 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def retrieve(self, request, pk=None):
         return Response(project_data(request, self._visible(pk).pk))
 
+    @extend_schema(
+        summary="立项：由揭榜成功的申请生成项目与任务书（multipart；FUND-MIN、PERIOD-MAX 在此检查）",
+        request={"multipart/form-data": s.InitiateInSerializer},
+        responses={201: s.ProjectDetailSerializer},
+    )
+    def create(self, request):
+        require(request, MANAGE_PROJECTS)
+        d = valid(s.InitiateInSerializer, request)
+        proposal = get_object_or_404(project_selectors.awaiting_initiation(), pk=d["proposal"])
+        project = project_services.initiate_project(
+            proposal_id=proposal.pk,
+            by=request.user,
+            agreement_file=d["agreement_file"],
+            agreement_signed_on=d["agreement_signed_on"],
+            contract_amount=d["contract_amount"],
+            start_on=d["start_on"],
+            period_months=d["period_months"],
+            total_investment=d["total_investment"],
+            period_justification=d["period_justification"],
+            milestones=d["milestones"],
+            budget=d["budget"],
+            request=request,
+        )
+        return Response(project_data(request, project.pk), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="待立项：揭榜成功、尚未立项的揭榜申请",
+        responses=s.AwaitingInitiationSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], filterset_class=None)
+    def awaiting_initiation(self, request):
+        require(request, MANAGE_PROJECTS)
+        page = self.paginate_queryset(project_selectors.awaiting_initiation())
+        return self.get_paginated_response(s.AwaitingInitiationSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="发起验收评审：把已提交验收申请的项目放入一轮专家验收评审（随后在评审轮次中分配专家、开始）",
+        request=s.AcceptanceRoundInSerializer,
+        responses={201: RoundListSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def acceptance_round(self, request):
+        require(request, MANAGE_PROJECTS)
+        d = valid(s.AcceptanceRoundInSerializer, request)
+        review_round = project_services.start_acceptance_review(
+            project_ids=d["project_ids"],
+            by=request.user,
+            title=d["title"],
+            deadline=d["deadline"],
+            experts_per_item=d["experts_per_item"],
+            blind=d["blind"],
+            request=request,
+        )
+        review_round = (
+            review_selectors.rounds_list()
+            .annotate(item_count=Count("items"))
+            .get(pk=review_round.pk)
+        )
+        return Response(RoundListSerializer(review_round).data, status=status.HTTP_201_CREATED)
+
     def _act(self, request, pk, name: str, serializer_class):
         """The project, once the user may do `name` on it as on the page, and the data."""
         project = self._visible(pk)
         require_any(request, PROJECT_PAGE_ACTIONS[name].perms, project)
         return project, valid(serializer_class, request)
-
-    @extend_schema(
-        summary="登记技术合同（登记号、日期，可附证明）",
-        request={"multipart/form-data": s.ContractInSerializer},
-        responses=s.ProjectDetailSerializer,
-    )
-    @action(detail=True, methods=["post"])
-    def contract(self, request, pk=None):
-        project, d = self._act(request, pk, "contract", s.ContractInSerializer)
-        project_services.register_tech_contract(
-            project_id=project.pk,
-            by=request.user,
-            number=d["number"],
-            registered_on=d["registered_on"],
-            uploaded_file=d.get("file"),
-            request=request,
-        )
-        return Response(project_data(request, project.pk))
 
     @extend_schema(
         summary="付款方登记合同款支付（multipart，附银行回单）",
@@ -203,25 +237,6 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         return Response(s.ReportOutSerializer(report).data)
 
     @extend_schema(
-        summary="记录中期评估（赛马制：阶段评估）结论",
-        request=s.MidtermInSerializer,
-        responses=s.ProjectDetailSerializer,
-    )
-    @action(detail=True, methods=["post"])
-    def midterm(self, request, pk=None):
-        project, d = self._act(request, pk, "midterm", s.MidtermInSerializer)
-        project_services.record_midterm(
-            project_id=project.pk,
-            by=request.user,
-            outcome=d["outcome"],
-            opinion=d["opinion"],
-            evaluated_on=d["evaluated_on"],
-            rectify_deadline=d.get("rectify_deadline"),
-            request=request,
-        )
-        return Response(project_data(request, project.pk))
-
-    @extend_schema(
         summary="填报考核指标完成情况（可附佐证材料）",
         request={"multipart/form-data": s.AchievementInSerializer},
         responses=s.ProjectIndicatorSerializer,
@@ -241,53 +256,49 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         )
         return Response(s.ProjectIndicatorSerializer(indicator).data)
 
-    @extend_schema(
-        summary="提交验收申请（总结报告）",
-        request={"multipart/form-data": s.FinalInSerializer},
-        responses=s.ProjectDetailSerializer,
-    )
-    @action(detail=True, methods=["post"])
-    def final(self, request, pk=None):
-        project, d = self._act(request, pk, "final", s.FinalInSerializer)
-        project_services.submit_final_report(
-            project_id=project.pk,
-            by=request.user,
-            summary=d["summary"],
-            outputs=d.get("outputs", ""),
-            uploaded_file=d.get("file"),
-            request=request,
-        )
+
+# The page's actions that answer with the project: the page's own function runs them (same
+# service, same success message), after the same permission; the API only checks the shape.
+PAGE_ACTIONS_ANSWERING_THE_PROJECT = {
+    "contract": (s.ContractInSerializer, "登记技术合同（登记号、日期，可附证明）", True),
+    "disbursement_cancel": (s.DisbursementCancelInSerializer, "撤销已审批未到账的拨付", False),
+    "expenditure": (
+        s.ExpenditureInSerializer,
+        "登记支出（multipart，附凭证；财政资金支出不得超过已到账财政资金）",
+        True,
+    ),
+    "refund": (s.RefundSettleInSerializer, "登记结余资金退回（multipart，附凭证）", True),
+    "milestone": (s.MilestoneInSerializer, "登记里程碑完成情况", False),
+    "report_review": (s.ReportReviewInSerializer, "市科技局审阅进展报告", False),
+    "change": (
+        s.ChangeInSerializer,
+        "提交变更申请（延期须在计划结束前3个月以上提出，仅可延期一次且不超过12个月）",
+        False,
+    ),
+    "change_decision": (s.ChangeDecisionInSerializer, "审批变更申请", False),
+    "midterm": (s.MidtermInSerializer, "记录中期评估（赛马制：阶段评估）结论", False),
+    "terminate": (s.TerminateInSerializer, "终止项目（停止拨付，结余资金退回）", False),
+    "final": (s.FinalInSerializer, "提交验收申请（总结报告，可附文件）", True),
+    "acceptance": (s.AcceptanceInSerializer, "作出验收结论", False),
+    "post": (s.AssistantPostInSerializer, "登记科研助理岗位", False),
+    "hire": (s.AssistantHireInSerializer, "登记聘用的科研助理", False),
+}
+
+
+def _page_action(name: str, serializer_class, summary: str, multipart: bool):
+    def run(self, request, pk=None):
+        project, data = self._act(request, pk, name, serializer_class)
+        PROJECT_PAGE_ACTIONS[name].run(request, project, data)
         return Response(project_data(request, project.pk))
 
-    @extend_schema(
-        summary="作出验收结论",
-        request=s.AcceptanceInSerializer,
-        responses=s.ProjectDetailSerializer,
-    )
-    @action(detail=True, methods=["post"])
-    def acceptance(self, request, pk=None):
-        project, d = self._act(request, pk, "acceptance", s.AcceptanceInSerializer)
-        project_services.decide_acceptance(
-            project_id=project.pk,
-            by=request.user,
-            outcome=d["outcome"],
-            opinion=d["opinion"],
-            request=request,
-        )
-        return Response(project_data(request, project.pk))
+    run.__name__ = run.__qualname__ = name
+    body = {"multipart/form-data": serializer_class} if multipart else serializer_class
+    run = action(detail=True, methods=["post"])(run)
+    return extend_schema(summary=summary, request=body, responses=s.ProjectDetailSerializer)(run)
 
-    @extend_schema(
-        summary="终止项目（停止拨付，结余资金退回）",
-        request=s.TerminateInSerializer,
-        responses=s.ProjectDetailSerializer,
-    )
-    @action(detail=True, methods=["post"])
-    def terminate(self, request, pk=None):
-        project, d = self._act(request, pk, "terminate", s.TerminateInSerializer)
-        project_services.terminate_project(
-            project_id=project.pk, by=request.user, reason=d["reason"], request=request
-        )
-        return Response(project_data(request, project.pk))
+
+for _name, (_serializer, _summary, _multipart) in PAGE_ACTIONS_ANSWERING_THE_PROJECT.items():
+    setattr(ProjectViewSet, _name, _page_action(_name, _serializer, _summary, _multipart))
 
 
 @extend_schema_view(

@@ -6,7 +6,8 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -205,6 +206,27 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return Response(
             s.ProposalAttachmentOutSerializer(link).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(
+        summary="移除揭榜申请附件（已存文件保留，已提交版本仍可引用）",
+        parameters=[OpenApiParameter("link_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        request=None,
+        responses={204: None},
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"attachments/(?P<link_id>[0-9]{1,18})",
+        url_name="attachment-remove",
+    )
+    def remove_attachment(self, request, pk=None, link_id=None):
+        proposal = self._visible(pk)
+        require(request, EDIT_PROPOSAL, proposal)
+        get_object_or_404(proposal.attachments.all(), pk=link_id)
+        proposal_services.remove_attachment(
+            proposal=proposal, by=request.user, link_id=int(link_id)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         summary="提交前预检（全部规则结果）", responses=s.RuleFindingSerializer(many=True)

@@ -347,7 +347,9 @@ def _midterm(request, project, d):
 
 
 def _terminate(request, project, d):
-    services.terminate_project(project_id=project.pk, by=request.user, reason=d["reason"])
+    services.terminate_project(
+        project_id=project.pk, by=request.user, reason=d["reason"], request=request
+    )
     return "项目已终止。"
 
 

@@ -243,3 +243,51 @@ def review_work_items(user) -> list[dict]:
         count = ReviewRound.objects.filter(state__in=(RoundState.DRAFT, RoundState.OPEN)).count()
         items.append({"label": "进行中的专家评审", "count": count, "url": "/review/rounds/"})
     return items
+
+
+def _undecided_target_ids(call, model):
+    """Ids of `model` objects already in a round of `call` without a decision (ids alone
+    are ambiguous: a demand, a proposal and a project may share one)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return ReviewItem.objects.filter(
+        round__call=call, decision="", target_type=ContentType.objects.get_for_model(model)
+    ).values("target_id")
+
+
+def round_candidates(call, kind: str) -> dict:
+    """What a new round of `kind` may review in `call`, with the call's defaults: accepted
+    demands not yet in an undecided round (需求论证), or proposals sent to review (专家评榜).
+    验收评审 rounds start from the projects (projects.services.review)."""
+    from jiebang.demands.enums import DemandState
+    from jiebang.demands.models import Demand
+    from jiebang.proposals.models import Proposal
+    from jiebang.review.enums import RoundKind
+
+    if kind == RoundKind.PROPOSAL_REVIEW:
+        candidates = (
+            Proposal.objects.filter(demand__call=call, state="under_review")
+            .exclude(pk__in=_undecided_target_ids(call, Proposal))
+            .select_related("demand", "lead")
+            .order_by("demand_id", "number")
+        )
+        return {
+            "kind": RoundKind.PROPOSAL_REVIEW,
+            "candidates": candidates,
+            "experts_per_item": call.proposal_review_experts,
+            "criteria": call.proposal_review_criteria,
+            "title": f"{call.year}年度揭榜挂帅专家评榜",
+        }
+    candidates = (
+        Demand.objects.filter(call=call, state=DemandState.ACCEPTED)
+        .exclude(pk__in=_undecided_target_ids(call, Demand))
+        .select_related("organization", "industry")
+        .order_by("number")
+    )
+    return {
+        "kind": RoundKind.DEMAND_REVIEW,
+        "candidates": candidates,
+        "experts_per_item": call.demand_review_experts,
+        "criteria": call.demand_review_criteria,
+        "title": f"{call.year}年度揭榜挂帅需求论证",
+    }

@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -13,8 +12,6 @@ from jiebang.calls.selectors import active_call
 from jiebang.core import clock
 from jiebang.core.errors import DomainError
 from jiebang.core.views_helpers import paginate, require_perm
-from jiebang.demands.enums import DemandState
-from jiebang.demands.models import Demand
 from jiebang.review import selectors, services
 from jiebang.review.enums import AssignmentState, RoundKind, RoundState
 from jiebang.review.forms import ExpertImportForm, RoundForm, criteria_as_text
@@ -29,14 +26,6 @@ def rounds(request):
     )
 
 
-def _undecided_target_ids(call, model):
-    """Ids of `model` objects already in a round of `call` without a decision (ids alone
-    are ambiguous: a demand, a proposal and a project may share one)."""
-    return ReviewItem.objects.filter(
-        round__call=call, decision="", target_type=ContentType.objects.get_for_model(model)
-    ).values("target_id")
-
-
 @login_required
 def round_new(request):
     """Create a round: 需求论证 over accepted demands, or 专家评榜 over proposals sent to review."""
@@ -46,30 +35,9 @@ def round_new(request):
         messages.error(request, "当前没有征集批次。")
         return redirect("review_rounds")
     kind = request.POST.get("kind") or request.GET.get("kind") or RoundKind.DEMAND_REVIEW
-    if kind == RoundKind.PROPOSAL_REVIEW:
-        from jiebang.proposals.models import Proposal
-
-        in_open_rounds = _undecided_target_ids(call, Proposal)
-        candidates = list(
-            Proposal.objects.filter(demand__call=call, state="under_review")
-            .exclude(pk__in=in_open_rounds)
-            .select_related("demand", "lead")
-            .order_by("demand_id", "number")
-        )
-        experts_per_item, criteria = call.proposal_review_experts, call.proposal_review_criteria
-        title = f"{call.year}年度揭榜挂帅专家评榜"
-    else:
-        # 验收评审 rounds are started from the project desk (projects.services.review).
-        kind = RoundKind.DEMAND_REVIEW
-        in_open_rounds = _undecided_target_ids(call, Demand)
-        candidates = list(
-            Demand.objects.filter(call=call, state=DemandState.ACCEPTED)
-            .exclude(pk__in=in_open_rounds)
-            .select_related("organization", "industry")
-            .order_by("number")
-        )
-        experts_per_item, criteria = call.demand_review_experts, call.demand_review_criteria
-        title = f"{call.year}年度揭榜挂帅需求论证"
+    offer = selectors.round_candidates(call, kind)
+    kind, candidates = offer["kind"], list(offer["candidates"])
+    experts_per_item, criteria, title = offer["experts_per_item"], offer["criteria"], offer["title"]
     initial = {
         "kind": kind,
         "title": title,

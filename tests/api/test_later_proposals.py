@@ -123,6 +123,22 @@ def test_a_solver_takes_fills_and_submits_a_proposal(client, chain):
             **solver_headers,
         )
         assert uploaded.status_code == 201, uploaded.content
+    wrong = client.post(
+        f"{url}/attachments/", {"kind": "other", "file": pdf_upload("wrong.pdf")}, **solver_headers
+    )
+    assert wrong.status_code == 201, wrong.content
+    assert (
+        client.delete(
+            f"{url}/attachments/{wrong.json()['id']}/", **token(chain.outsider)
+        ).status_code
+        == 404
+    )
+    assert (
+        client.delete(f"{url}/attachments/{wrong.json()['id']}/", **solver_headers).status_code
+        == 204
+    )
+    assert_error(client.delete(f"{url}/attachments/{wrong.json()['id']}/", **solver_headers), 404)
+    assert len(client.get(f"{url}/", **solver_headers).json()["attachments"]) == 4
     precheck = client.get(f"{url}/precheck/", **solver_headers).json()
     assert not [f for f in precheck if f["blocks"]], precheck
 

@@ -104,6 +104,8 @@ def test_subsidy_is_earned_by_confirmed_payments_only(project, bureau):
     with pytest.raises(DomainError) as refused:
         approve(project, "300000.01", by=bureau)
     assert refused.value.code == "FUND-OVER-EARNED"
+    assert "合同实际支付额的30%计算" in refused.value.message
+    assert "可补助累计300000.00元" in refused.value.message
     assert committed(project) == D("0.00")
 
     approve(project, "300000.00", by=bureau)

@@ -259,7 +259,7 @@ def approve_disbursement(
                 "已拨付（含已审批）%(d)s元，本次最多%(m)s元。"
             )
             % {
-                "r": project.subsidy_ratio_percent.normalize(),
+                "r": f"{project.subsidy_ratio_percent.normalize():f}",
                 "p": paid,
                 "e": earned,
                 "d": committed,
