@@ -122,6 +122,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jiebang.projects.tasks.remind_progress_reports_daily",
         "schedule": crontab(hour=8, minute=30),
     },
+    "export-purge": {
+        "task": "jiebang.core.tasks.purge_export_jobs_daily",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 
 AUTH_USER_MODEL = "orgs.User"
@@ -184,6 +188,8 @@ ATTACHMENT_ALLOWED_TYPES = env.list(
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
 EXPORT_CHUNK_SIZE = env.int("EXPORT_CHUNK_SIZE", default=2000)
 EXPORT_PROGRESS_EVERY = env.int("EXPORT_PROGRESS_EVERY", default=500)
+# A background export's file is deleted this many days after the job finished (daily purge).
+EXPORT_JOB_KEEP_DAYS = env.int("EXPORT_JOB_KEEP_DAYS", default=7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -7,7 +7,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from jiebang.core import exports
-from jiebang.core.models import ExportJob
+from jiebang.core.models import ExportJob, ExportJobState
 from jiebang.core.views_helpers import require_perm
 
 
@@ -60,5 +60,8 @@ def export_job_progress(request, pk):
 @login_required
 def export_job_download(request, pk):
     job = _own_job(request, pk)
+    if job.state == ExportJobState.EXPIRED:  # its file was purged after EXPORT_JOB_KEEP_DAYS
+        messages.warning(request, exports.EXPIRED_MESSAGE)
+        return redirect("export_job", pk=job.pk)
     handle = exports.job_download(job=job, user=request.user, request=request)
     return _xlsx_response(handle, f"{job.title}-{job.created_at:%Y%m%d}.xlsx")

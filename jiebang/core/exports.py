@@ -11,6 +11,8 @@
 - `run_export` (the page's button) writes small lists at once and turns lists above
   `EXPORT_SYNC_MAX_ROWS` into an `ExportJob` run by a task with visible progress.
   Every download is audited (`export.downloaded`: list, filters, row count, masked or not).
+- `purge_export_jobs` (daily): a job's file is kept `EXPORT_JOB_KEEP_DAYS` days after it
+  finished, then deleted; the row stays, `expired`, so its page says to export again.
 """
 
 import datetime as dt
@@ -498,3 +500,50 @@ def job_download(*, job: ExportJob, user, request=None) -> BinaryIO:
             request=request,
         )
     return handle
+
+
+EXPIRED_MESSAGE = "导出文件已过期，请重新导出。"
+
+
+def purge_export_jobs(now: dt.datetime | None = None) -> int:
+    """Daily: delete the files of export jobs finished more than `EXPORT_JOB_KEEP_DAYS`
+    days before `now` (a job finished exactly that long ago is kept until the next run).
+
+    Side effects per job: done → expired, its file deleted from private storage (in one
+    transaction with the state change: a file that cannot be deleted leaves its job done);
+    then one `export.purged` audit entry (no actor) with the count and the job ids, when any
+    was purged. Failed jobs have no file and are left as they are. Returns how many jobs
+    were purged.
+    """
+    now = now or clock.now()
+    keep_days = settings.EXPORT_JOB_KEEP_DAYS
+    cutoff = now - dt.timedelta(days=keep_days)
+    purged: list[int] = []
+    stale = ExportJob.objects.filter(state=ExportJobState.DONE, finished_at__lt=cutoff)
+    for job_id in list(stale.order_by("finished_at", "id").values_list("pk", flat=True)):
+        try:
+            with transaction.atomic():
+                job = (
+                    ExportJob.objects.select_for_update()
+                    .filter(pk=job_id, state=ExportJobState.DONE)
+                    .first()
+                )
+                if job is None:  # purged meanwhile by a concurrent run
+                    continue
+                name = job.file.name
+                job.mark_expired()
+                job.file = ""
+                job.save(update_fields=["state", "file"])
+                if name:
+                    job.file.storage.delete(name)
+        except OSError:  # the file stays, and so does the job: the next run tries again
+            logger.exception("export job %s: its file could not be deleted", job_id)
+            continue
+        purged.append(job_id)
+    if purged:
+        record_audit(
+            action="export.purged",
+            summary=f"清理过期导出文件 {len(purged)} 个（完成后保留 {keep_days} 天）",
+            data={"count": len(purged), "keep_days": keep_days, "jobs": purged},
+        )
+    return len(purged)

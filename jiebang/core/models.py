@@ -149,6 +149,7 @@ class ExportJobState(models.TextChoices):
     RUNNING = "running", _("正在导出")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+    EXPIRED = "expired", _("已过期")  # the file was purged (core.exports.purge_export_jobs)
 
 
 def export_path(instance, filename):
@@ -196,7 +197,7 @@ class ExportJob(FSMModelMixin, models.Model):
 
     @property
     def percent(self) -> int:
-        if self.state == ExportJobState.DONE:
+        if self.state in (ExportJobState.DONE, ExportJobState.EXPIRED):
             return 100
         if not self.total:
             return 0
@@ -204,7 +205,7 @@ class ExportJob(FSMModelMixin, models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.state in (ExportJobState.DONE, ExportJobState.FAILED)
+        return self.state in (ExportJobState.DONE, ExportJobState.FAILED, ExportJobState.EXPIRED)
 
     @transition(field=state, source=ExportJobState.QUEUED, target=ExportJobState.RUNNING)
     def mark_running(self):
@@ -221,3 +222,8 @@ class ExportJob(FSMModelMixin, models.Model):
     )
     def mark_failed(self):
         pass
+
+    @transition(field=state, source=ExportJobState.DONE, target=ExportJobState.EXPIRED)
+    def mark_expired(self):
+        pass
+

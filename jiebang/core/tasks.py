@@ -41,3 +41,12 @@ def run_export(job_id: int) -> None:
     from jiebang.core.exports import run_export_job
 
     run_export_job(job_id)
+
+
+@shared_task
+def purge_export_jobs_daily() -> int:
+    """Delete export files kept longer than EXPORT_JOB_KEEP_DAYS (core.exports); once a day."""
+    from jiebang.core.exports import purge_export_jobs
+
+    return purge_export_jobs()
+

@@ -1,4 +1,5 @@
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from jiebang.notices.calendar import WorkingCalendar
 from jiebang.notices.models import (
@@ -72,3 +73,27 @@ def latest_notice_for(subject) -> PublicNotice | None:
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+def notice_work_items(user) -> list[dict]:
+    """待办 items about public notices (公示): for bureau officers, the objections still to
+    handle (待受理 or 已受理, not yet 办结), linked to the objections page of the notice that
+    ends first, whose end (公示截止时间) is the deadline. Two queries."""
+    from jiebang.orgs.enums import Role
+
+    if not user.has_role(Role.BUREAU_OFFICER):
+        return []
+    unresolved = Objection.objects.filter(state__in=UNRESOLVED_OBJECTION_STATES)
+    first = (
+        unresolved.select_related("notice").order_by("notice__ends_at", "notice_id", "id").first()
+    )
+    return [
+        {
+            "label": "待处理的公示异议",
+            "count": unresolved.count(),
+            "url": reverse("publicity_objections", args=[first.notice_id])
+            if first
+            else reverse("publicity_list"),
+            "deadline": first.notice.ends_at if first else None,
+        }
+    ]

@@ -1,5 +1,5 @@
-"""Excel exports of the project list (/projects/) and of the disbursements (资金拨付) of the
-projects the user may see.
+"""Excel exports of the project list (/projects/) and of the disbursements (资金拨付,
+/projects/disbursements/) of the projects the user may see.
 
 The project leader's ID number and phone are personal data, masked unless the exporter
 holds the right (see `core.exports`).
@@ -63,10 +63,7 @@ def _projects(user, params, masked: bool):
 
 def _disbursements(user, params, masked: bool):
     return selectors.disbursements_visible_to(
-        user,
-        state=params.get("state", ""),
-        trigger=params.get("trigger", ""),
-        call_id=params.get("call"),
+        user, **selectors.disbursement_list_filters(params)
     ).only(
         "trigger",
         "first_phase",
@@ -146,7 +143,14 @@ register(
         permission="projects.view_own_projects",
         build=_disbursements,
         columns=DISBURSEMENT_COLUMNS,
-        filter_keys=("state", "trigger", "call"),
-        labels={"state": "状态", "trigger": "拨付节点", "call": "批次"},
+        filter_keys=("state", "trigger", "call", "q", "paid_from", "paid_to"),
+        labels={
+            "state": "状态",
+            "trigger": "拨付节点",
+            "call": "批次",
+            "q": "关键词",
+            "paid_from": "到账日期起",
+            "paid_to": "到账日期止",
+        },
     )
 )

@@ -1,9 +1,20 @@
 """Reads about projects, scoped to who may see them (architecture.md, rule 4)."""
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from jiebang.eligibility.findings import Finding
@@ -90,11 +101,18 @@ def project_list_filters(params) -> dict:
 
 
 def disbursements_visible_to(
-    user, *, state: str = "", trigger: str = "", call_id: str | int | None = None
+    user,
+    *,
+    state: str = "",
+    trigger: str = "",
+    call_id: str | int | None = None,
+    query: str = "",
+    paid_from: dt.date | None = None,
+    paid_to: dt.date | None = None,
 ) -> QuerySet[Disbursement]:
     """Instalments of the projects the user may see (bureau and auditors: all; a unit: its
-    projects as solver or issuer), filtered by state, trigger and call; by project, then
-    in order of approval."""
+    projects as solver or issuer), filtered by state, trigger, call, project code / title /
+    solver name and paid date (inclusive range); by project, then in order of approval."""
     qs = Disbursement.objects.filter(project__in=projects_visible_to(user)).select_related(
         "project__solver", "project__call"
     )
@@ -104,7 +122,60 @@ def disbursements_visible_to(
         qs = qs.filter(trigger=trigger)
     if call_id not in (None, "") and str(call_id).isdigit():
         qs = qs.filter(project__call_id=int(call_id))
+    if query:
+        qs = qs.filter(
+            Q(project__code__icontains=query)
+            | Q(project__title__icontains=query)
+            | Q(project__solver__name__icontains=query)
+        )
+    if paid_from is not None:
+        qs = qs.filter(paid_on__gte=paid_from)
+    if paid_to is not None:
+        qs = qs.filter(paid_on__lte=paid_to)
     return qs.order_by("project__code", "approved_at", "id")
+
+
+def _date_param(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+
+
+def disbursement_list_filters(params) -> dict:
+    """The 资金拨付 page's query string (`state`, `trigger`, `call`, `q`, `paid_from`,
+    `paid_to` as YYYY-MM-DD) as `disbursements_visible_to` arguments; the page and its Excel
+    export read them the same way. Unknown values are ignored (no filter)."""
+    return {
+        "state": params.get("state", ""),
+        "trigger": params.get("trigger", ""),
+        "call_id": params.get("call") or None,
+        "query": params.get("q", "").strip()[:50],
+        "paid_from": _date_param(params.get("paid_from")),
+        "paid_to": _date_param(params.get("paid_to")),
+    }
+
+
+def disbursement_list(user, **filters) -> QuerySet[Disbursement]:
+    """The 资金拨付 page: `disbursements_visible_to` with the voucher joined (one query for
+    the rows whatever their number)."""
+    return disbursements_visible_to(user, **filters).select_related("voucher")
+
+
+def disbursement_totals(disbursements: QuerySet[Disbursement]) -> dict:
+    """Sums over a filtered set in one aggregate query: every row, and by state."""
+
+    def total(**where):
+        amount = Sum("amount", filter=Q(**where)) if where else Sum("amount")
+        return Coalesce(amount, ZERO)
+
+    return disbursements.order_by().aggregate(
+        count=Count("id"),
+        total=total(),
+        paid=total(state=DisbursementState.PAID),
+        approved=total(state=DisbursementState.APPROVED),
+        cancelled=total(state=DisbursementState.CANCELLED),
+    )
 
 
 def awaiting_initiation() -> QuerySet[Proposal]:
@@ -351,7 +422,7 @@ def project_work_items(user) -> list[dict]:
                     "label": "待提交的项目进展报告",
                     "count": reports.count(),
                     "url": f"/projects/{next_report.project_id}/#progress",
-                    "deadline": None,
+                    "deadline": next_report.due_on,  # a date: due by the end of that day
                 }
             )
     return items

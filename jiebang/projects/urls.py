@@ -1,9 +1,14 @@
 from django.urls import path
 
-from jiebang.projects import views
+from jiebang.projects import views, views_disbursements
 
 urlpatterns = [
     path("projects/", views.project_list, name="project_list"),
+    path(
+        "projects/disbursements/",
+        views_disbursements.disbursement_list,
+        name="disbursement_list",
+    ),
     path("projects/initiation/", views.awaiting_initiation, name="project_awaiting"),
     path("projects/initiation/<int:proposal_id>/", views.initiate, name="project_initiate"),
     path(

@@ -18,6 +18,13 @@ class ProposalState(models.TextChoices):
 
 
 EDITABLE_STATES = (ProposalState.DRAFT,)
+# Still in the running and not yet decided: the issuer's 揭榜对接 (matching) concerns these.
+AWAITING_MATCHING_STATES = (
+    ProposalState.SUBMITTED,
+    ProposalState.ELIGIBLE,
+    ProposalState.UNDER_REVIEW,
+    ProposalState.SHORTLISTED,
+)
 # Counted for LIM-PERSON-LOAD once submitted, unless withdrawn or refused.
 NOT_COUNTED_STATES = (
     ProposalState.DRAFT,

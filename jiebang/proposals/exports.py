@@ -1,4 +1,5 @@
-"""Excel exports of the proposal lists: the unit's own (我的揭榜) and the selection desk.
+"""Excel exports of the proposal lists: the unit's own (我的揭榜), the issuer's received
+proposals (收到的揭榜申请) and the selection desk.
 
 The leader's ID number and phone are personal data, masked unless the exporter holds the
 right (see `core.exports`).
@@ -6,7 +7,7 @@ right (see `core.exports`).
 
 from django.db.models import Prefetch
 
-from jiebang.core.exports import DATETIME, MONEY, Column, Export, register
+from jiebang.core.exports import DATETIME, INT, MONEY, Column, Export, register
 from jiebang.proposals import selectors
 from jiebang.proposals.enums import ProposalState
 from jiebang.proposals.models import ProposalTeamMember
@@ -40,7 +41,7 @@ LEADER_FIELDS = (
 )
 
 
-def _for_export(queryset, masked: bool):
+def _for_export(queryset, masked: bool, fields=FIELDS):
     team = (
         ProposalTeamMember.objects.filter(position=1).select_related("person").only(*LEADER_FIELDS)
     )
@@ -48,7 +49,7 @@ def _for_export(queryset, masked: bool):
         team = team.defer("person__id_number", "person__phone")
     return (
         queryset.select_related("demand__organization", "lead", "route")
-        .only(*FIELDS)
+        .only(*fields)
         .prefetch_related(Prefetch("team", queryset=team, to_attr="leaders"))
     )
 
@@ -86,6 +87,24 @@ register(
         permission="proposals.view_own_proposals",
         build=lambda user, params, masked: _for_export(selectors.own_proposals(user), masked),
         columns=COLUMNS,
+    )
+)
+# The issuer's page also shows its preference order (意向排序).
+RECEIVED_COLUMNS = (
+    *COLUMNS[:7],
+    Column("意向排序", "issuer_rank", kind=INT, width=10),
+    *COLUMNS[7:],
+)
+
+register(
+    Export(
+        name="received-proposals",
+        title="收到的揭榜申请",
+        permission="proposals.view_own_proposals",
+        build=lambda user, params, masked: _for_export(
+            selectors.received_proposals(user), masked, (*FIELDS, "issuer_rank")
+        ),
+        columns=RECEIVED_COLUMNS,
     )
 )
 register(

@@ -1,8 +1,10 @@
 """Reads of proposals and the snapshot the solver rules check."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from jiebang.core import clock
+from jiebang.demands.enums import DemandState
 from jiebang.demands.selectors import call_params, org_snapshot, people_snapshots
 from jiebang.eligibility.snapshots import (
     CallParams,
@@ -13,8 +15,13 @@ from jiebang.eligibility.snapshots import (
 )
 from jiebang.orgs.enums import AccountState, RelationKind, Role
 from jiebang.orgs.selectors import relation_chain
-from jiebang.proposals.enums import ProposalState
-from jiebang.proposals.models import ConsortiumMember, Proposal, ProposalTeamMember
+from jiebang.proposals.enums import AWAITING_MATCHING_STATES, EDITABLE_STATES, ProposalState
+from jiebang.proposals.models import (
+    ConsortiumMember,
+    MatchingRecord,
+    Proposal,
+    ProposalTeamMember,
+)
 
 
 def proposals_visible_to(user) -> QuerySet[Proposal]:
@@ -194,3 +201,71 @@ def results() -> QuerySet:
         )
         .order_by("-updated_at")
     )
+
+
+# The bureau's selection desk: the states it acts on, with the 待办 label of each.
+SELECTION_DESK_ITEMS = (
+    (ProposalState.SUBMITTED, "待资格审查的揭榜申请"),
+    (ProposalState.ELIGIBLE, "待送专家评榜的揭榜申请"),
+    (ProposalState.SHORTLISTED, "待公示的入围揭榜申请"),
+)
+
+
+def proposal_work_items(user) -> list[dict]:
+    """待办 items about proposals (揭榜), one aggregate query per role:
+
+    - applicant: the unit's proposal drafts (the lead edits them); the deadline is the
+      earliest solicitation deadline among their demands still open for proposals;
+    - unit accounts whose demands received proposals (the issuer): proposals still in the
+      running with no matching record (揭榜对接) yet — shown once any proposal arrived;
+    - bureau officers: the selection desk's eligibility checks, proposals to send to the
+      expert review, and shortlisted proposals to put on public notice.
+    """
+    items = []
+    active = user.is_authenticated and user.account_state == AccountState.ACTIVE
+    if not active:
+        return items
+    if user.has_role(Role.APPLICANT) and user.organization_id:
+        still_open = Q(
+            demand__state=DemandState.PUBLISHED, demand__solicitation_deadline__gte=clock.now()
+        )
+        drafts = Proposal.objects.filter(
+            lead_id=user.organization_id, state__in=EDITABLE_STATES
+        ).aggregate(
+            count=Count("id"), deadline=Min("demand__solicitation_deadline", filter=still_open)
+        )
+        items.append(
+            {
+                "label": "待填报的揭榜申请",
+                "count": drafts["count"],
+                "url": reverse("proposal_list"),
+                "deadline": drafts["deadline"],
+            }
+        )
+    if user.organization_id:
+        unmatched = Q(state__in=AWAITING_MATCHING_STATES) & ~Q(
+            Exists(MatchingRecord.objects.filter(proposal_id=OuterRef("pk")))
+        )
+        received = (
+            Proposal.objects.filter(demand__organization_id=user.organization_id)
+            .exclude(state__in=(ProposalState.DRAFT, ProposalState.WITHDRAWN))
+            .aggregate(total=Count("id"), awaiting=Count("id", filter=unmatched))
+        )
+        if received["total"]:
+            items.append(
+                {
+                    "label": "待对接的揭榜申请",
+                    "count": received["awaiting"],
+                    "url": reverse("proposal_received"),
+                }
+            )
+    if user.has_role(Role.BUREAU_OFFICER):
+        counts = Proposal.objects.aggregate(
+            **{state: Count("id", filter=Q(state=state)) for state, _label in SELECTION_DESK_ITEMS}
+        )
+        desk = reverse("proposal_selection_desk")
+        items += [
+            {"label": label, "count": counts[state], "url": f"{desk}?state={state}"}
+            for state, label in SELECTION_DESK_ITEMS
+        ]
+    return items

@@ -4,7 +4,7 @@ own assignments, and the ranking."""
 from dataclasses import replace
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
 from jiebang.core import clock
 from jiebang.orgs.enums import AccountState
@@ -240,8 +240,17 @@ def review_work_items(user) -> list[dict]:
             }
         )
     if user.has_role(Role.BUREAU_OFFICER):
-        count = ReviewRound.objects.filter(state__in=(RoundState.DRAFT, RoundState.OPEN)).count()
-        items.append({"label": "进行中的专家评审", "count": count, "url": "/review/rounds/"})
+        rounds = ReviewRound.objects.filter(
+            state__in=(RoundState.DRAFT, RoundState.OPEN)
+        ).aggregate(count=Count("id"), deadline=Min("deadline", filter=Q(state=RoundState.OPEN)))
+        items.append(
+            {
+                "label": "进行中的专家评审",
+                "count": rounds["count"],
+                "url": "/review/rounds/",
+                "deadline": rounds["deadline"],  # the open round that closes first
+            }
+        )
     return items
 
 
