@@ -188,6 +188,8 @@ ATTACHMENT_ALLOWED_TYPES = env.list(
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
 EXPORT_CHUNK_SIZE = env.int("EXPORT_CHUNK_SIZE", default=2000)
 EXPORT_PROGRESS_EVERY = env.int("EXPORT_PROGRESS_EVERY", default=500)
+# An Excel import (core.imports) larger than this is refused before it is stored.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # A background export's file is deleted this many days after the job finished (daily purge).
 EXPORT_JOB_KEEP_DAYS = env.int("EXPORT_JOB_KEEP_DAYS", default=7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -13,3 +13,5 @@ class CoreConfig(AppConfig):
 
         # Each app declares the Excel exports of its lists in `<app>/exports.py`.
         autodiscover_modules("exports")
+        # …and its Excel imports, run as background jobs, in `<app>/imports.py`.
+        autodiscover_modules("imports")

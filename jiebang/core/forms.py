@@ -27,3 +27,17 @@ class BootstrapMixin:
                 attrs = self.fields[name].widget.attrs
                 attrs["class"] = attrs.get("class", "") + " is-invalid"
                 attrs["aria-invalid"] = "true"
+
+
+class ImportForm(BootstrapMixin, forms.Form):
+    """The upload of an Excel import (core.imports); its content is checked on submit."""
+
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        error_messages={"required": "请选择要导入的 Excel 文件。"},
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from jiebang.core.fields import EncryptedCharField
+
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -227,3 +229,70 @@ class ExportJob(FSMModelMixin, models.Model):
     def mark_expired(self):
         pass
 
+
+class ImportJobState(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("正在导入")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+def import_path(instance, filename):
+    return f"imports/{instance.created_at:%Y/%m}/{instance.uuid}.xlsx"
+
+
+class ImportJob(FSMModelMixin, models.Model):
+    """An Excel import run as a background task (core.imports): the uploaded file, the
+    progress, the outcome, and the initial passwords of new accounts until shown once."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    name = models.CharField(_("导入类型"), max_length=48)
+    title = models.CharField(_("导入名称"), max_length=100)
+    source = models.FileField(storage=private_storage, upload_to=import_path, max_length=255)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    state = FSMField(
+        _("状态"),
+        max_length=16,
+        choices=ImportJobState.choices,
+        default=ImportJobState.QUEUED,
+        protected=True,
+    )
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    done = models.PositiveIntegerField(_("已处理行数"), default=0)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    summary = models.CharField(_("结果"), max_length=300, blank=True)
+    error = models.CharField(_("错误"), max_length=500, blank=True)
+    errors = models.JSONField(_("逐行错误"), default=list, blank=True)
+    secrets = EncryptedCharField(_("新开账号初始密码（显示一次后清除）"), blank=True)
+    secrets_shown_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("提交时间"))
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.title}（{self.get_state_display()}）"
+
+    @transition(field=state, source=ImportJobState.QUEUED, target=ImportJobState.RUNNING)
+    def mark_running(self):
+        pass
+
+    @transition(field=state, source=ImportJobState.RUNNING, target=ImportJobState.DONE)
+    def mark_done(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[ImportJobState.QUEUED, ImportJobState.RUNNING],
+        target=ImportJobState.FAILED,
+    )
+    def mark_failed(self):
+        pass

@@ -32,3 +32,12 @@ rules.add_perm(
 # an export job's progress and file are its owner's alone.
 rules.add_perm("core.export_personal_data", is_bureau_officer | is_auditor)
 rules.add_perm("core.view_export_job", is_active_account & owns_export_job)
+
+
+@rules.predicate
+def owns_import_job(user, job):
+    return bool(job is not None and job.user_id == user.pk)
+
+
+# An import job's page (its outcome and the initial passwords it shows once) is its owner's.
+rules.add_perm("core.view_import_job", is_active_account & owns_import_job)

@@ -50,3 +50,10 @@ def purge_export_jobs_daily() -> int:
 
     return purge_export_jobs()
 
+
+@shared_task
+def run_import(job_id: int) -> None:
+    """Run a queued Excel import (core.imports.run_import_job), reporting progress."""
+    from jiebang.core.imports import run_import_job
+
+    run_import_job(job_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiebang.core import export_views, views
+from jiebang.core import export_views, import_views, views
 
 urlpatterns = [
     path("guide/", views.guide, name="guide"),
@@ -18,5 +18,12 @@ urlpatterns = [
         "exports/jobs/<int:pk>/download/",
         export_views.export_job_download,
         name="export_job_download",
+    ),
+    path("imports/<slug:name>/", import_views.import_start, name="import_start"),
+    path("imports/jobs/<int:pk>/", import_views.import_job, name="import_job"),
+    path(
+        "imports/jobs/<int:pk>/progress/",
+        import_views.import_job_progress,
+        name="import_job_progress",
     ),
 ]

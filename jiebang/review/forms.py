@@ -89,9 +89,5 @@ class ScoreForm(BootstrapMixin, forms.Form):
         return {c.name: self.cleaned_data[f"c{i}"] for i, c in enumerate(self.criteria)}
 
 
-class ExpertImportForm(BootstrapMixin, forms.Form):
-    file = forms.FileField(label=_("专家信息表（Excel .xlsx）"))
-
-
 def criteria_json(criteria) -> str:
     return json.dumps(criteria, ensure_ascii=False)

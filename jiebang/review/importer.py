@@ -32,6 +32,7 @@ COLUMNS = [
     "评审上限",
 ]
 REQUIRED = ["姓名", "身份证号", "手机", "用户名"]
+PROGRESS_EVERY = 10  # rows between two progress reports
 
 
 @dataclass
@@ -71,13 +72,16 @@ def read_rows(uploaded_file) -> list[dict]:
 
 
 @transaction.atomic
-def import_experts(*, uploaded_file, by) -> ImportReport:
+def import_experts(*, uploaded_file, by, progress=None) -> ImportReport:
     """Validate every row, then create or update the experts and their accounts.
 
     Errors are collected for all rows (row number and Chinese message) and nothing is
-    written when any row is wrong.
+    written when any row is wrong. `progress(done, total)` is told as rows are written
+    (a background import shows it; the rows themselves appear only at the end, at once).
     """
     rows = read_rows(uploaded_file)
+    tell = progress or (lambda done, total: None)
+    tell(0, len(rows))
     errors = []
     industries = {i.name: i for i in Industry.objects.all()}
     units = {
@@ -111,7 +115,7 @@ def import_experts(*, uploaded_file, by) -> ImportReport:
             "IMPORT-INVALID", f"专家信息表有 {len(errors)} 处错误，未导入任何数据。", details=errors
         )
     report = ImportReport()
-    for row in rows:
+    for written, row in enumerate(rows, 1):
         unit = units.get(row.get("单位统一社会信用代码", ""))
         person = upsert_person(
             name=row["姓名"],
@@ -153,4 +157,6 @@ def import_experts(*, uploaded_file, by) -> ImportReport:
             report.updated += 1
         else:
             report.created += 1
+        if written % PROGRESS_EVERY == 0 or written == len(rows):
+            tell(written, len(rows))
     return report

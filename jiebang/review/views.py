@@ -11,10 +11,12 @@ from django.views.decorators.http import require_POST
 from jiebang.calls.selectors import active_call
 from jiebang.core import clock
 from jiebang.core.errors import DomainError
+from jiebang.core.forms import ImportForm
+from jiebang.core.models import ImportJob
 from jiebang.core.views_helpers import paginate, require_perm
 from jiebang.review import selectors, services
 from jiebang.review.enums import AssignmentState, RoundKind, RoundState
-from jiebang.review.forms import ExpertImportForm, RoundForm, criteria_as_text
+from jiebang.review.forms import RoundForm, criteria_as_text
 from jiebang.review.models import Assignment, ReviewItem, ReviewRound
 
 
@@ -262,32 +264,20 @@ def round_report(request, pk):
 
 @login_required
 def experts(request):
+    """The expert pool; the bureau imports it from Excel as a background job (core.imports)."""
     require_perm(request.user, "review.view_rounds")
-    form = ExpertImportForm()
-    report = None
-    if request.method == "POST":
-        require_perm(request.user, "review.manage_experts")
-        form = ExpertImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            from jiebang.review.importer import import_experts
-
-            try:
-                report = import_experts(uploaded_file=form.cleaned_data["file"], by=request.user)
-            except DomainError as error:
-                form.add_error("file", error.message)
-                for line in error.details[:50]:
-                    form.add_error("file", line)
-            else:
-                messages.success(
-                    request, f"导入完成：新增 {report.created} 位专家，更新 {report.updated} 位。"
-                )
+    can_import = request.user.has_perm("review.manage_experts")
     return render(
         request,
         "review/experts.html",
         {
             "page": paginate(request, selectors.expert_pool()),
-            "form": form,
-            "report": report,
+            "form": ImportForm() if can_import else None,
+            "recent_imports": (
+                ImportJob.objects.filter(user=request.user, name="experts")[:5]
+                if can_import
+                else []
+            ),
             "kinds": RoundKind,
         },
     )

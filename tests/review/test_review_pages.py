@@ -102,7 +102,9 @@ def xlsx(rows):
     return buffer
 
 
-def test_expert_import_creates_profiles_and_accounts_or_nothing(client):
+def test_expert_import_creates_profiles_and_accounts_or_nothing(
+    client, django_capture_on_commit_callbacks
+):
     bureau = UserFactory(roles=[Role.BUREAU_OFFICER])
     from jiebang.calls.models import Industry
 
@@ -124,8 +126,9 @@ def test_expert_import_creates_profiles_and_accounts_or_nothing(client):
             ["乙专家", "650102198001010000", "139", "zhuanjia2", "", "", "不存在的领域", "", ""],
         ]
     )
-    response = client.post("/review/experts/", {"file": bad})
-    page = response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/imports/experts/", {"file": bad})
+    page = client.get(response.url).content.decode()
     assert "未导入任何数据" in page and "第3行：身份证号不正确" in page and "未知的产业领域" in page
     assert not ExpertProfile.objects.exists()
     good = xlsx(
@@ -143,7 +146,9 @@ def test_expert_import_creates_profiles_and_accounts_or_nothing(client):
             ]
         ]
     )
-    page = client.post("/review/experts/", {"file": good}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/imports/experts/", {"file": good})
+    page = client.get(response.url).content.decode()
     assert "新增 1 位专家" in page and "zhuanjia1" in page
     profile = ExpertProfile.objects.get()
     assert (
