@@ -75,12 +75,19 @@ def test_lim_person_load_blocks_a_principal_over_the_limit(ongoing, applications
     fiscal_total=CENTS,
     earlier=CENTS,
     amount=CENTS,
+    near=st.sampled_from([None, Decimal("-0.01"), Decimal("0.00"), Decimal("0.01")]),
     is_race=st.booleans(),
     gate_passed=st.booleans(),
 )
 def test_race_first_phase_cap_blocks_exactly_above_the_rounded_down_ceiling(
-    fiscal_total, earlier, amount, is_race, gate_passed
+    fiscal_total, earlier, amount, near, is_race, gate_passed
 ):
+    ceiling = (fiscal_total * CALL.race_first_phase_cap_percent / 100).quantize(
+        Decimal("0.01"), rounding=ROUND_DOWN
+    )
+    if near is not None:  # aim at the ceiling: one fen under, exactly, one fen over
+        earlier = min(earlier, ceiling)
+        amount = max(ceiling - earlier + near, Decimal("0.00"))
     check = DisbursementCheck(
         project_code="JB-2024-XM-000001",
         is_race=is_race,
@@ -90,9 +97,6 @@ def test_race_first_phase_cap_blocks_exactly_above_the_rounded_down_ceiling(
         amount=amount,
         first_phase_disbursed=earlier,
         gate_passed=gate_passed,
-    )
-    ceiling = (fiscal_total * CALL.race_first_phase_cap_percent / 100).quantize(
-        Decimal("0.01"), rounding=ROUND_DOWN
     )
     expected = is_race and not gate_passed and earlier + amount > ceiling
     assert bool(rule_race_first_phase_cap(check, CALL)) == expected
