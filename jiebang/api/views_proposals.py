@@ -231,7 +231,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     @extend_schema(
         summary="提交前预检（全部规则结果）", responses=s.RuleFindingSerializer(many=True)
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def precheck(self, request, pk=None):
         proposal = self._visible(pk)
         require(request, EDIT_PROPOSAL, proposal)

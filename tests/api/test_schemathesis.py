@@ -21,7 +21,11 @@ from tests.api.core_support import token_for
 from tests.demands.builders import open_call, valid_tb_demand
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("keep_the_test_connection"),
+]
 
 CORE_PATHS = r"^/api/v1/(units|calls|demands)/"
 UNIT_SIDE = {
@@ -86,21 +90,6 @@ class World:
 def world(db, settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
     return World()
-
-
-@pytest.fixture(autouse=True)
-def keep_the_test_connection():
-    """The WSGI app ends each request by closing "old" database connections, and on
-    PostgreSQL that closes the test's own transaction; the test client disconnects the same
-    handler, so do as it does."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
