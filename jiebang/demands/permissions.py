@@ -86,3 +86,30 @@ rules.add_perm(
     | (is_active_account & of_users_unit)
     | (is_district_officer & in_officers_district),
 )
+
+
+# ---- attachments ---------------------------------------------------------------------------
+
+
+@rules.predicate
+def attachment_of_a_demand_in_officers_district(user, attachment):
+    """A district officer reads the materials of the demands their desk handles (submitted
+    by a unit of their district; drafts stay the unit's own)."""
+    if attachment is None or not user.district_id:
+        return False
+    from jiebang.demands.models import DemandAttachment
+
+    return (
+        DemandAttachment.objects.filter(
+            attachment=attachment, demand__organization__district_id=user.district_id
+        )
+        .exclude(demand__state=DemandState.DRAFT)
+        .exists()
+    )
+
+
+rules.set_perm(
+    "core.view_attachment",
+    rules.permissions.permissions["core.view_attachment"]
+    | (is_active_account & is_district_officer & attachment_of_a_demand_in_officers_district),
+)

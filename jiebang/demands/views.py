@@ -331,8 +331,15 @@ def demand_detail(request, pk):
             "can_edit": user.has_perm("demands.edit_demand", demand),
             "can_withdraw": user.has_perm("demands.withdraw_demand", demand),
             "reason_form": ReasonForm(),
+            "materials": _materials(demand),
         },
     )
+
+
+def _materials(demand) -> list[tuple[str, object]]:
+    """The uploaded materials with their Chinese kind, for the reviewers (district, bureau)."""
+    labels = dict(AttachmentKind.choices)
+    return [(labels.get(link.kind, link.kind), link) for link in demand.attachments.all()]
 
 
 def _desk_actions_for(user, demand) -> list[tuple[str, str, bool]]:

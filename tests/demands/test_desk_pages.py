@@ -187,3 +187,20 @@ def test_desk_lists_query_count_is_constant(client, desk):
     with CaptureQueriesContext(connection) as three:
         assert "队列2" in client.get(url).content.decode()
     assert len(one.captured_queries) == len(three.captured_queries)
+
+
+def test_the_district_reads_the_materials_of_its_districts_submitted_demands(client):
+    call = open_call()
+    demand = submitted(call, "带材料的需求", 10)
+    draft, _user = valid_tb_demand(call=call, title="草稿需求", team_start=40)
+    link = demand.attachments.select_related("attachment").first()
+    draft_link = draft.attachments.select_related("attachment").first()
+    officer = UserFactory(district=demand.organization.district, roles=[Role.DISTRICT_OFFICER])
+    client.force_login(officer)
+    page = client.get(f"/demands/{demand.pk}/").content.decode()
+    assert "申报材料" in page and link.attachment.original_name in page
+    assert client.get(f"/files/{link.attachment.uuid}/").status_code == 200
+    # A draft stays its unit's own, and another district sees neither.
+    assert client.get(f"/files/{draft_link.attachment.uuid}/").status_code == 403
+    client.force_login(UserFactory(district=DistrictFactory(), roles=[Role.DISTRICT_OFFICER]))
+    assert client.get(f"/files/{link.attachment.uuid}/").status_code == 403
