@@ -29,11 +29,17 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules",
     "django_htmx",
+    "csp",
     "import_export",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Account security (jiebang/orgs/security): before jiebang.orgs, whose failed-login
+    # receiver reads the verdict django-axes' receiver leaves on the request.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "jiebang.core",
     "jiebang.orgs",
     "jiebang.calls",
@@ -50,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -59,6 +66,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication and messages: who is signed in, whether with a TOTP code, then
+    # the session limits and the TOTP requirement; axes last (it turns a lockout into the
+    # login page with the reason).
+    "django_otp.middleware.OTPMiddleware",
+    "jiebang.orgs.security.middleware.SessionTimeoutMiddleware",
+    "jiebang.orgs.security.middleware.TwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jiebang.urls"
@@ -126,10 +140,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jiebang.core.tasks.purge_export_jobs_daily",
         "schedule": crontab(hour=2, minute=15),
     },
+    "audit-verify": {
+        "task": "jiebang.core.tasks.verify_audit_daily",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 AUTH_USER_MODEL = "orgs.User"
 AUTHENTICATION_BACKENDS = [
+    # First: django-axes refuses a locked-out account before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "jiebang.orgs.auth.UsernameOrMobileBackend",
 ]
@@ -139,9 +159,11 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # ≥ 8 characters from ≥ 3 of upper, lower, digit, symbol (it also checks the length,
+    # so Django's MinimumLengthValidator would only repeat its message).
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
+        "NAME": "jiebang.orgs.security.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_length": 8, "min_classes": 3},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -149,6 +171,44 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
+
+# ---- Account security (jiebang/orgs/security) ---------------------------------------------
+# Lockout (django-axes): AXES_FAILURE_LIMIT consecutive failed logins lock the *account*,
+# from whatever address they come. Not by IP: offices reach us through one NAT address, so
+# an IP lock would shut a whole bureau out over one person's typos, and an attacker simply
+# changes address. Not by username+IP either: that lets a guesser try 5 passwords from
+# every address he has. The cost of locking by account — anyone can lock a known name —
+# is met by the audited unlock (bureau account page, admin action) and, if an operator
+# prefers, LOGIN_LOCKOUT_COOLOFF_MINUTES > 0 to lift locks by themselves. Attempts with the
+# mobile number count under the account's username (lockout.account_key). Attempts live in
+# the database: the test suite's per-test rollback leaves no lock behind.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "jiebang.orgs.security.lockout.account_key"
+AXES_CLIENT_IP_CALLABLE = "jiebang.orgs.security.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "jiebang.orgs.security.lockout.lockout_response"
+_LOCKOUT_COOLOFF_MINUTES = env.int("LOGIN_LOCKOUT_COOLOFF_MINUTES", default=0)
+AXES_COOLOFF_TIME = _LOCKOUT_COOLOFF_MINUTES / 60 if _LOCKOUT_COOLOFF_MINUTES else None  # hours
+AXES_RESET_ON_SUCCESS = True  # consecutive failures: a successful login starts again from 0
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a locked account's attempts: refused
+AXES_DISABLE_ACCESS_LOG = True  # the login history is orgs.LoginEvent
+AXES_ENABLE_ADMIN = False  # unlocking only through the audited actions
+# axes.W006 asks for "ip_address" among the lockout parameters; locking by account alone is
+# the deliberate choice explained above (user agents and cookies play no part in it).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# TOTP (django-otp): bureau and district officers, auditors and back-office accounts enter a
+# code from an authenticator app after the password. Default: on unless DEBUG.
+REQUIRE_TOTP = env.bool("REQUIRE_TOTP", default=not DEBUG)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="揭榜挂帅项目管理平台")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Session limits in seconds (0 turns one off): without activity, and since login.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 3600)
+# Sensitive actions (unmasked personal-data exports, publishing demands, disbursements,
+# unlocking accounts) ask for the password again when it was last confirmed more than
+# REAUTH_MAX_AGE seconds ago.
+REQUIRE_REAUTH = env.bool("REQUIRE_REAUTH", default=True)
+REAUTH_MAX_AGE = env.int("REAUTH_MAX_AGE", default=600)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -183,6 +243,17 @@ ATTACHMENT_ALLOWED_TYPES = env.list(
     "ATTACHMENT_ALLOWED_TYPES",
     default=["pdf", "png", "jpeg", "docx", "xlsx", "doc", "xls", "ofd"],
 )
+# Each attachment kind narrows these two further (jiebang/core/upload_policy.py). Uploads
+# are scanned by ClamAV (clamd INSTREAM) when CLAMAV_SOCKET (a unix socket path) or
+# CLAMAV_HOST is set; with a scanner configured but unreachable, uploads are refused.
+CLAMAV_SOCKET = env("CLAMAV_SOCKET", default="")
+CLAMAV_HOST = env("CLAMAV_HOST", default="")
+CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
+# Audit entries are kept at least this many days (等保 2.0 asks for 6 months; the default
+# is 3 years). Nothing deletes entries: this is the floor any future archiving must respect,
+# and a system check refuses a value below 180 (jiebang/core/checks.py).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=1095)
 # Excel exports of the lists (jiebang/core/exports.py): above EXPORT_SYNC_MAX_ROWS rows an
 # export runs as a background job with a progress bar; rows are read EXPORT_CHUNK_SIZE at a time.
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
@@ -195,9 +266,14 @@ EXPORT_JOB_KEEP_DAYS = env.int("EXPORT_JOB_KEEP_DAYS", default=7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Personal data (ID numbers, phones): encrypted with PERSONAL_DATA_KEY, matched through a
+# Personal data (ID numbers, phones): encrypted with PERSONAL_DATA_KEYS, matched through a
 # keyed blind index. Without explicit keys they are derived from SECRET_KEY (development only).
+# PERSONAL_DATA_KEYS="v2:<base64>,v1:<base64>": the first encrypts, all decrypt (by the
+# token's "v2:" prefix); `manage.py rotate_personal_data_key` re-encrypts under the first.
+# The older single PERSONAL_DATA_KEY still works and is key id "v1".
+PERSONAL_DATA_KEYS = env.list("PERSONAL_DATA_KEYS", default=[])
 PERSONAL_DATA_KEY = env("PERSONAL_DATA_KEY", default="")
+# Rotating the blind-index key needs `rotate_personal_data_key --reindex` (docs/security.md).
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default="")
 
 SMS_BACKEND = env("SMS_BACKEND", default="jiebang.core.sms.LoggingSmsBackend")
@@ -207,10 +283,47 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="jiebang@localhost")
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
-CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+# HTTPS hardening (docs/security.md "Web"). A deployment behind TLS sets HTTPS=true: the
+# redirect to https, HSTS for a year and Secure cookies follow, each overridable by its own
+# variable. Not keyed on DEBUG alone: DEBUG is off by default, and `make run` and the test
+# suite serve plain HTTP. DEBUG=true never turns it on. `check --deploy` must be clean with
+# the production environment written in .env.example (tests/core/test_web_security.py).
+HTTPS = env.bool("HTTPS", default=False) and not DEBUG
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+# Behind nginx terminating TLS: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https (and
+# nginx must overwrite that header, never pass the client's through).
+if env("SECURE_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = tuple(env.list("SECURE_PROXY_SSL_HEADER"))
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+# The "preload" directive by itself changes nothing: a domain is preloaded only when its
+# owner submits the registrable domain (example.gov.cn) to the browsers' list.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=HTTPS)
+CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=HTTPS)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4): scripts and styles only from this site, no inline
+# script, no inline style, no eval. The pages put their data in json_script blocks and
+# progress widths in data-progress (jiebang/site.js). The API documentation pages widen
+# it for themselves only (jiebang/api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Bootstrap's form controls draw their arrows and checks as data: SVG images.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # What the public footer shows (ui.md): the bureau, its helpdesk, the ICP-style line.
 SITE_BUREAU_NAME = env("SITE_BUREAU_NAME", default="乌鲁木齐市科学技术局")

@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from jiebang.core import permissions  # noqa: F401  (registers the django-rules permissions)
+        from jiebang.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            permissions,  # noqa: F401  (registers the django-rules permissions)
+        )
 
         # Each app declares the Excel exports of its lists in `<app>/exports.py`.
         autodiscover_modules("exports")

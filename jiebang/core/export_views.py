@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from jiebang.core import exports
 from jiebang.core.models import ExportJob, ExportJobState
 from jiebang.core.views_helpers import require_perm
+from jiebang.orgs.security.reauth import reauth_required
 
 
 def _xlsx_response(handle, filename: str) -> FileResponse:
@@ -25,6 +26,8 @@ def export_list(request, name):
     """The list `name` as Excel, with the page's filters; the list page's permission."""
     export = exports.get_export(name)
     require_perm(request.user, export.permission)
+    if denied := reauth_required(request, when=not exports.personal_data_masked(request.user)):
+        return denied  # unmasked personal data: the password confirmed in the last minutes
     result = exports.run_export(
         export=export,
         user=request.user,

@@ -17,6 +17,10 @@ FILE_TYPES = {
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A zip whose members expand beyond this is refused as a possible zip bomb.
 MAX_EXPANDED_BYTES = 300 * 1024 * 1024
+# …and so is one member expanding more than MAX_MEMBER_RATIO times its compressed size, once
+# it expands beyond RATIO_CHECK_MIN_BYTES (Office XML compresses ~5-20:1; zeros ~1000:1).
+MAX_MEMBER_RATIO = 100
+RATIO_CHECK_MIN_BYTES = 1024 * 1024
 
 
 def sniff(data: bytes, extension: str) -> str | None:
@@ -36,13 +40,38 @@ def sniff(data: bytes, extension: str) -> str | None:
     return None
 
 
+def archive_problem(data: bytes) -> str | None:
+    """Why a zip-based file (docx, xlsx, ofd) is refused as a possible zip bomb, or None.
+
+    Judged on the sizes the archive declares: Python's zipfile (and openpyxl through it)
+    never inflates a member beyond its declared size, so a lying header cannot get past.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        return None  # not a readable zip: the type check refuses it
+    total = sum(info.file_size for info in infos)
+    if total > MAX_EXPANDED_BYTES:
+        return f"解压后共 {total / 1048576:.0f} MB，超过上限 {MAX_EXPANDED_BYTES // 1048576} MB"
+    for info in infos:
+        if info.file_size <= RATIO_CHECK_MIN_BYTES:
+            continue
+        if info.file_size > MAX_MEMBER_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size / max(info.compress_size, 1)
+            return (
+                f"其中“{info.filename[:80]}”的压缩比约为 {ratio:.0f}:1，超过 {MAX_MEMBER_RATIO}:1"
+            )
+    return None
+
+
 def _sniff_zip(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except zipfile.BadZipFile:
         return None
-    if sum(info.file_size for info in infos) > MAX_EXPANDED_BYTES:
+    if archive_problem(data) is not None:
         return None
     names = {info.filename for info in infos}
     if "word/document.xml" in names:

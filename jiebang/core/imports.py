@@ -18,16 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from jiebang.core import clock
+from jiebang.core import antivirus, clock
 from jiebang.core.errors import DomainError
-from jiebang.core.files import sniff
+from jiebang.core.files import archive_problem, sniff
 from jiebang.core.models import ImportJob, ImportJobState
-from jiebang.core.services import record_audit
+from jiebang.core.services import record_audit, safe_filename
+from jiebang.core.upload_policy import policy_for
 
 logger = logging.getLogger(__name__)
 
@@ -80,15 +80,19 @@ def registered_imports() -> dict[str, Import]:
 def check_workbook(uploaded_file) -> None:
     """An .xlsx by its bytes (a zip holding a workbook that does not expand too far) and
     within IMPORT_MAX_BYTES; refused with a Chinese message otherwise."""
-    if uploaded_file.size > settings.IMPORT_MAX_BYTES:
+    max_bytes = policy_for("excel_import").max_bytes  # IMPORT_MAX_BYTES
+    if uploaded_file.size > max_bytes:
         size = uploaded_file.size / 1024 / 1024
-        limit = settings.IMPORT_MAX_BYTES // 1024 // 1024
+        limit = max_bytes // 1024 // 1024
         raise ValidationError(f"文件过大（{size:.1f} MB），导入文件不能超过 {limit} MB。")
     uploaded_file.seek(0)
     data = uploaded_file.read()
     uploaded_file.seek(0)
+    if problem := archive_problem(data):
+        raise ValidationError(f"该文件疑似压缩炸弹（{problem}），已拒绝导入。")
     if sniff(data, "xlsx") != "xlsx":
         raise ValidationError("请上传 Excel（.xlsx）文件：该文件的内容不是 Excel 工作簿。")
+    antivirus.scan(data, safe_filename(uploaded_file.name))
 
 
 def progress_key(job_id: int) -> str:

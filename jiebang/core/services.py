@@ -2,22 +2,26 @@
 
 import hashlib
 import json
+import logging
 import os
 import re
 import unicodedata
 
-from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from jiebang.core import clock
+from jiebang.core import antivirus, clock
 from jiebang.core.crypto import sm3_hex
-from jiebang.core.files import FILE_TYPES, sniff
+from jiebang.core.files import FILE_TYPES, archive_problem, sniff
 from jiebang.core.models import Attachment, AuditChainHead, AuditEntry, Notification
+from jiebang.core.upload_policy import policy_for
 
 GENESIS_HASH = "0" * 64
+logger = logging.getLogger("jiebang.audit")
 
 
 def canonical_audit_payload(entry: AuditEntry) -> bytes:
@@ -100,12 +104,16 @@ def store_attachment(
 ):
     """Validate and store an upload; returns the Attachment.
 
-    Checks: size (setting or `max_bytes`), type recognised from the bytes, type allowed for
-    this kind, extension agreeing with the bytes. Raises ValidationError (Chinese) and writes
-    nothing when a check fails. Side effects: the file under PRIVATE_MEDIA_ROOT, the row.
+    Checks, against the kind's policy (core.upload_policy; `allowed_types` / `max_bytes`
+    may only narrow it): size, not a zip bomb (expanded size, compression ratio), type
+    recognised from the bytes, type allowed for this kind, extension agreeing with the
+    bytes, and — when ClamAV is configured — a virus scan (core.antivirus, failing closed).
+    Raises ValidationError (Chinese) and writes nothing when a check fails.
+    Side effects: the file under PRIVATE_MEDIA_ROOT, the row.
     """
-    max_bytes = max_bytes or settings.ATTACHMENT_MAX_BYTES
-    allowed = set(allowed_types or settings.ATTACHMENT_ALLOWED_TYPES)
+    policy = policy_for(kind)
+    max_bytes = min(max_bytes or policy.max_bytes, policy.max_bytes)
+    allowed = set(policy.types) & set(allowed_types or policy.types)
     name = safe_filename(uploaded_file.name)
     if uploaded_file.size > max_bytes:
         raise ValidationError(
@@ -117,6 +125,13 @@ def store_attachment(
         raise ValidationError(_("文件“%(name)s”是空文件。") % {"name": name}, code="empty")
     data = uploaded_file.read()
     extension = name.rpartition(".")[2].lower() if "." in name else ""
+    problem = archive_problem(data) if data.startswith(b"PK\x03\x04") else None
+    if problem:
+        raise ValidationError(
+            _("文件“%(name)s”疑似压缩炸弹（%(problem)s），已拒绝上传。")
+            % {"name": name, "problem": problem},
+            code="unsafe_archive",
+        )
     file_type = sniff(data, extension)
     allowed_names = "、".join(sorted(ext for t in allowed for ext in FILE_TYPES[t][0]))
     if file_type is None or file_type not in allowed:
@@ -131,6 +146,7 @@ def store_attachment(
             % {"name": name, "type": file_type.upper()},
             code="extension_mismatch",
         )
+    antivirus.scan(data, name)
     attachment = Attachment(
         kind=kind,
         original_name=name,
@@ -181,4 +197,54 @@ def mark_notifications_read(user) -> int:
     """Mark the user's unread inbox messages read. Side effects: read_at on those rows."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=clock.now()
+    )
+
+
+def alert_broken_audit_chain(problem: str) -> list[Notification]:
+    """Tell the people who answer for the log that its hash chain no longer verifies.
+
+    Side effects: an ERROR log line (picked up by the operators' log monitoring); an inbox
+    message, its email and SMS copy to every active system administrator (superuser) and
+    bureau officer.
+    """
+    from jiebang.orgs.enums import AccountState, Role  # orgs builds on core: import late
+
+    logger.error("audit chain verification failed: %s", problem)
+    recipients = (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__name=Role.BUREAU_OFFICER))
+        .filter(is_active=True, account_state=AccountState.ACTIVE)
+        .distinct()
+        .order_by("pk")
+    )
+    return notify(
+        list(recipients),
+        title=_("安全告警：审计日志校验未通过"),
+        body=_("%(problem)s\n请立即保全数据库与备份，并联系系统管理员和纪检部门核查。")
+        % {"problem": problem},
+        link="/django-admin/core/auditentry/",
+        sms=True,
+    )
+
+
+def record_personal_data_read(request, target, fields, *, purpose, actor=None):
+    """Audit one display of unmasked personal data (ID numbers, phones) to the request's
+    user (or `actor`, outside a request).
+
+    `fields` names the target's encrypted attributes shown in clear; those empty on the
+    target are left out, and nothing is recorded when none is left. Exports audit their own
+    reads (core.exports, `export.downloaded` with `masked`).
+    Side effects: one `personal_data.read` audit entry (who, whose, which fields, why).
+    """
+    shown = [name for name in fields if getattr(target, name, "")]
+    if not shown:
+        return None
+    return record_audit(
+        action="personal_data.read",
+        actor=actor or getattr(request, "user", None),
+        target=target,
+        summary=_("查看未脱敏个人信息：%(target)s（%(fields)s）")
+        % {"target": target, "fields": "、".join(shown)},
+        data={"fields": shown, "purpose": purpose},
+        request=request,
     )

@@ -57,3 +57,18 @@ def run_import(job_id: int) -> None:
     from jiebang.core.imports import run_import_job
 
     run_import_job(job_id)
+
+
+@shared_task
+def verify_audit_daily() -> bool:
+    """Verify the audit log's hash chain (as `manage.py verify_audit`); once a day. On a
+    broken chain: an ERROR log line and an urgent alert to the bureau's administrators
+    (core.services.alert_broken_audit_chain). Returns whether the chain verified."""
+    from jiebang.core.selectors import audit_chain_problem
+    from jiebang.core.services import alert_broken_audit_chain
+
+    problem = audit_chain_problem()
+    if problem is None:
+        return True
+    alert_broken_audit_chain(problem)
+    return False

@@ -18,6 +18,7 @@ from jiebang.demands import selectors, services
 from jiebang.demands.enums import Category, DemandState
 from jiebang.demands.forms import PublishForm
 from jiebang.demands.models import Demand
+from jiebang.orgs.security.reauth import reauth_required
 
 # action → (service, needs a reason, Chinese label, who)
 ACTIONS = {
@@ -222,6 +223,8 @@ def bureau_desk(request):
 @login_required
 def publish(request):
     require_perm(request.user, "demands.publish_demands")
+    if denied := reauth_required(request, next_url=request.path):  # password confirmed lately
+        return denied
     call = active_call()
     if call is None:
         messages.error(request, "当前没有征集批次。")

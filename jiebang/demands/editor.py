@@ -1,6 +1,9 @@
 """The forms of one editor step, bound together: validate, save (all or, for autosave, the
 valid parts), count errors. Saving goes through demands.services only."""
 
+from django.db import transaction
+
+from jiebang.core.errors import DomainError
 from jiebang.demands import services
 from jiebang.demands.enums import Category
 from jiebang.demands.forms import (
@@ -27,6 +30,12 @@ class StepEditor:
         self.non_field_errors: list[str] = []
         bound = data is not None
         self.bound = bound
+        # The edit version the page was loaded at (posted back by the form); None when a client
+        # does not send one. `version` is what the page should post next.
+        self.expected_version = _posted_version(data) if bound else demand.edit_version
+        self.version = (
+            demand.edit_version if self.expected_version is None else self.expected_version
+        )
         kwargs = {"data": data} if bound else {}
         if step == "basic":
             self.form = BasicForm(instance=demand, call=demand.call, **kwargs)
@@ -125,6 +134,25 @@ class StepEditor:
         all_ok = form_ok and all(formsets_ok.values())
         if not all_ok and not partial:
             return False
+        # One transaction for the step: the version check locks the demand row, so a save
+        # from another tab waits for this one and is then refused as stale (DomainError).
+        # A part refused by its service keeps what was saved before it, as each service is
+        # its own savepoint; the new version is known either way, then the refusal is raised.
+        refused = None
+        with transaction.atomic():
+            services.check_edit_version(
+                demand_id=self.demand.pk, expected_version=self.expected_version
+            )
+            try:
+                self._write(by, formsets_ok)
+            except DomainError as error:
+                refused = error
+            self.version = services.edit_version_of(self.demand.pk)
+        if refused is not None:
+            raise refused
+        return all_ok
+
+    def _write(self, by, formsets_ok: dict[str, bool]) -> None:
         if self.form is not None:
             valid_fields = {
                 name: value
@@ -147,4 +175,10 @@ class StepEditor:
                 )
             else:
                 services.replace_rows(demand=self.demand, by=by, kind=kind, rows=formset.rows())
-        return all_ok
+
+
+def _posted_version(data) -> int | None:
+    try:
+        return int(data.get("edit_version", ""))
+    except (TypeError, ValueError):
+        return None

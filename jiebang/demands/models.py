@@ -94,6 +94,9 @@ class Demand(FSMModelMixin, models.Model):
     contact_email = models.EmailField(_("电子邮箱"), blank=True)
 
     current_version = models.PositiveIntegerField(_("当前版本"), default=0)
+    # Optimistic lock of the editor: every saved change of the content adds one; a save that
+    # was loaded at an older number is refused (demands.services.check_edit_version).
+    edit_version = models.PositiveIntegerField(_("编辑版本"), default=0)
     created_at = models.DateTimeField(_("创建时间"))
     updated_at = models.DateTimeField(_("最后修改"))
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
@@ -201,7 +204,7 @@ class Demand(FSMModelMixin, models.Model):
 
 
 class DemandIndicator(models.Model):
-    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="indicators")
+    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="indicators")
     position = models.PositiveSmallIntegerField()
     name = models.CharField(_("指标名称"), max_length=200)
     target_value = models.CharField(_("目标值"), max_length=200)
@@ -218,7 +221,7 @@ class DemandIndicator(models.Model):
 class DemandFinancial(models.Model):
     """Sales revenue and R&D spend of one audit year (技术攻关类, 五（二）4)."""
 
-    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="financials")
+    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="financials")
     year = models.PositiveSmallIntegerField(_("年度"))
     revenue = models.DecimalField(_("销售收入（元）"), **MONEY, null=True, blank=True)
     rnd_spend = models.DecimalField(_("研发投入（元）"), **MONEY, null=True, blank=True)
@@ -229,7 +232,7 @@ class DemandFinancial(models.Model):
 
 
 class DemandResearchTask(models.Model):
-    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="research_tasks")
+    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="research_tasks")
     position = models.PositiveSmallIntegerField()
     name = models.CharField(_("任务名称"), max_length=200)
     level = models.CharField(_("级别"), max_length=16, choices=ResearchLevel.choices)
@@ -241,7 +244,7 @@ class DemandResearchTask(models.Model):
 
 
 class DemandIPItem(models.Model):
-    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="ip_items")
+    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="ip_items")
     position = models.PositiveSmallIntegerField()
     kind = models.CharField(_("类型"), max_length=24, choices=IPKind.choices)
     number = models.CharField(_("授权号/登记号"), max_length=64)
@@ -255,7 +258,7 @@ class DemandIPItem(models.Model):
 class RaceRoute(models.Model):
     """One technical route of a horse-race demand, with its own R&D investment (五（二）6)."""
 
-    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="routes")
+    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="routes")
     position = models.PositiveSmallIntegerField()
     name = models.CharField(_("技术路线"), max_length=200)
     description = models.TextField(_("路线说明"), blank=True, max_length=2000)
@@ -268,7 +271,7 @@ class RaceRoute(models.Model):
 class DemandTeamMember(models.Model):
     """The ordered team; position 1 is the leader, the first three are the principals."""
 
-    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="team")
+    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="team")
     position = models.PositiveSmallIntegerField()
     person = models.ForeignKey("orgs.Person", on_delete=models.PROTECT, related_name="demand_roles")
     title = models.CharField(_("职称/职务"), max_length=64, blank=True)
@@ -284,7 +287,7 @@ class DemandTeamMember(models.Model):
 
 
 class DemandAttachment(models.Model):
-    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="attachments")
+    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="attachments")
     kind = models.CharField(_("材料类别"), max_length=32)
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     attachment = models.ForeignKey("core.Attachment", on_delete=models.PROTECT, related_name="+")
@@ -368,7 +371,7 @@ class OfflineDemandEntry(models.Model):
 
 
 class OfflineEntryPrincipal(models.Model):
-    entry = models.ForeignKey(OfflineDemandEntry, on_delete=models.CASCADE)
+    entry = models.ForeignKey(OfflineDemandEntry, on_delete=models.PROTECT)
     person = models.ForeignKey("orgs.Person", on_delete=models.PROTECT)
     position = models.PositiveSmallIntegerField()
 
@@ -382,7 +385,7 @@ class OfflineEntryPrincipal(models.Model):
 class DemandEvent(models.Model):
     """A readable history line per state change (who, what, why); the audit log is the proof."""
 
-    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="events")
+    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="events")
     ACTIONS = {
         "recommended": _("推荐"),
         "returned": _("退回修改"),

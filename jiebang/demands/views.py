@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from jiebang.calls.selectors import active_call
 from jiebang.core import clock
 from jiebang.core.errors import DomainError
+from jiebang.core.services import record_personal_data_read
 from jiebang.core.views_helpers import paginate, report_domain_error, require_perm
 from jiebang.demands import selectors, services
 from jiebang.demands.editor import StepEditor
@@ -123,12 +124,17 @@ def demand_edit(request, pk, step):
     editor = StepEditor(demand, step, data=request.POST or None, files=request.FILES or None)
     autosave = request.method == "POST" and request.headers.get("X-Autosave") == "1"
     if request.method == "POST" and step not in ("attachments", "submit"):
+        conflict = None
         try:
             saved_all = editor.save(by=request.user, partial=autosave)
         except DomainError as error:
             editor.add_error(error.message)
             saved_all = False
+            if error.code == "DEMAND-EDIT-CONFLICT":
+                conflict = error.message
         if autosave:
+            # The new edit version goes back to the page (out-of-band into the form's hidden
+            # field, and as a header), so this tab's next save is not mistaken for a stale one.
             response = render(
                 request,
                 "demands/_autosave_status.html",
@@ -136,9 +142,13 @@ def demand_edit(request, pk, step):
                     "saved_at": clock.now(),
                     "saved_all": saved_all,
                     "error_count": editor.error_count(),
+                    "conflict": conflict,
+                    "edit_version": editor.version,
                 },
             )
-            response["HX-Trigger"] = "demand-saved"
+            response["X-Edit-Version"] = str(editor.version)
+            if conflict is None:
+                response["HX-Trigger"] = "demand-saved"
             return response
         if saved_all:
             messages.success(request, f"“{STEP_LABELS[step]}”已保存。")
@@ -155,6 +165,8 @@ def demand_edit(request, pk, step):
         "progress": int(100 * (STEP_SLUGS.index(step) + 1) / len(STEP_SLUGS)),
         "editor": editor,
     }
+    if step == "basic" and not editor.bound:  # the form shows the contact phone in clear
+        record_personal_data_read(request, demand, ["contact_phone"], purpose="demand_edit")
     if step == "attachments":
         context.update(_attachment_context(demand))
     if step == "submit":

@@ -13,10 +13,12 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin  # noqa: F401  (registers it first)
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export.admin import ImportExportModelAdmin
 
 from jiebang.core import clock
-from jiebang.core.admin import AuditedAdminMixin
+from jiebang.core.admin import AuditedAdminMixin, ReadOnlyAdmin
 from jiebang.core.crypto import blind_index
 from jiebang.core.masking import mask_id_number, mask_phone
 from jiebang.core.services import record_audit
@@ -33,12 +35,14 @@ from jiebang.orgs.models import (
     CityProjectPrincipal,
     CreditRecord,
     District,
+    LoginEvent,
     Organization,
     OrgRelation,
     Person,
     User,
 )
 from jiebang.orgs.resources import CityProjectResource
+from jiebang.orgs.security import services as security_services
 
 
 @admin.register(District)
@@ -251,6 +255,48 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         if mobile:
             services.set_mobile(obj, mobile)
         super().save_model(request, obj, form, change)
+
+    actions = ("unlock_login", "reset_totp")
+
+    def _security_targets(self, request, queryset):
+        allowed = [u for u in queryset if request.user.has_perm("orgs.manage_account_security", u)]
+        skipped = len(queryset) - len(allowed)
+        if skipped:
+            self.message_user(
+                request,
+                _("跳过 %(n)d 个账号（本人或超级管理员账号）。") % {"n": skipped},
+                "warning",
+            )
+        return allowed
+
+    @admin.action(description=_("解除登录锁定"), permissions=["change"])
+    def unlock_login(self, request, queryset):
+        targets = self._security_targets(request, queryset)
+        for user in targets:
+            security_services.unlock_account(user=user, by=request.user, request=request)
+        self.message_user(request, _("已解除 %(n)d 个账号的登录锁定。") % {"n": len(targets)})
+
+    @admin.action(description=_("重置动态口令（下次登录重新绑定）"), permissions=["change"])
+    def reset_totp(self, request, queryset):
+        targets = self._security_targets(request, queryset)
+        for user in targets:
+            security_services.reset_totp(user=user, by=request.user, request=request)
+        self.message_user(request, _("已重置 %(n)d 个账号的动态口令。") % {"n": len(targets)})
+
+
+@admin.register(LoginEvent)
+class LoginEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "username", "user", "ip_address", "detail")
+    list_filter = ("kind",)
+    list_select_related = ("user",)
+    search_fields = ("username", "user__username", "user__real_name")
+    date_hierarchy = "created_at"
+
+
+# Authenticator keys stay out of the back office (django-otp registers an admin that
+# shows them); an authenticator is reset with the audited user action above.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 class PersonForm(forms.ModelForm):

@@ -8,3 +8,6 @@ class OrgsConfig(AppConfig):
 
     def ready(self):
         from jiebang.orgs import permissions  # noqa: F401  (registers the django-rules permissions)
+        from jiebang.orgs.security import receivers
+
+        receivers.connect()

@@ -6,6 +6,19 @@ from jiebang.core.validators import is_valid_mobile
 from jiebang.orgs.enums import AccountState
 
 
+def find_account(identifier: str | None):
+    """The account a login name designates: its username, or else its mobile number
+    (matched through the blind index). None when it designates no account."""
+    if not identifier:
+        return None
+    user_model = get_user_model()
+    identifier = identifier.strip()
+    user = user_model.objects.filter(username=identifier).first()
+    if user is None and is_valid_mobile(identifier):
+        user = user_model.objects.filter(mobile_index=blind_index(identifier)).first()
+    return user
+
+
 class UsernameOrMobileBackend(ModelBackend):
     """Log in with the username or the mobile number (matched through its blind index).
 
@@ -15,13 +28,9 @@ class UsernameOrMobileBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
             return None
-        user_model = get_user_model()
-        username = username.strip()
-        user = user_model.objects.filter(username=username).first()
-        if user is None and is_valid_mobile(username):
-            user = user_model.objects.filter(mobile_index=blind_index(username)).first()
+        user = find_account(username)
         if user is None:
-            user_model().set_password(
+            get_user_model()().set_password(
                 password
             )  # same cost as a real check: no user enumeration by timing
             return None

@@ -66,3 +66,10 @@ class RecordSource(models.TextChoices):
     PLATFORM = "platform", _("本平台")
     BUREAU = "bureau", _("市科技局录入")
     DECLARED = "declared", _("单位申报")
+
+
+class LoginEventKind(models.TextChoices):
+    LOGIN = "login", _("登录成功")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出登录")
+    LOCKED_OUT = "locked_out", _("账号锁定")

@@ -11,6 +11,7 @@ from jiebang.orgs.enums import (
     AccountState,
     CityProjectStatus,
     CreditKind,
+    LoginEventKind,
     OrgKind,
     RecordSource,
     RelationKind,
@@ -403,3 +404,35 @@ class CityProjectPrincipal(models.Model):
 
     def __str__(self):
         return f"{self.project.code} #{self.position} {self.person.name}"
+
+
+class LoginEvent(models.Model):
+    """One sign-in, failed sign-in, sign-out or lockout of an account (登录记录).
+
+    `username` is what was typed (a mobile number masked) for failures, the account's
+    username otherwise; `user` is empty when the name typed matches no account.
+    """
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("账号"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="login_events",
+    )
+    kind = models.CharField(_("事件"), max_length=16, choices=LoginEventKind.choices)
+    username = models.CharField(_("登录名"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("时间"))
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=255, blank=True)
+    detail = models.CharField(_("说明"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("登录记录")
+        verbose_name_plural = _("登录记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.username} {self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M:%S}"

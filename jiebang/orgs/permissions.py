@@ -83,3 +83,33 @@ rules.add_perm("orgs.view_members", is_org_admin & belongs_to_org)
 rules.add_perm("orgs.declare_relation", is_org_admin & belongs_to_org & org_is_verified)
 rules.add_perm("orgs.act_for_unit", is_active_account & user_verified_unit)
 rules.add_perm("orgs.view_my_org", is_active_account & user_verified_unit | is_org_admin)
+
+
+# ---- account security (jiebang/orgs/security) ----------------------------------------------
+
+
+@rules.predicate
+def is_same_account(user, target):
+    return bool(target is not None and user.is_authenticated and user.pk == target.pk)
+
+
+@rules.predicate
+def target_is_superuser(user, target):
+    return bool(target is not None and target.is_superuser)
+
+
+is_back_office = rules.is_superuser
+
+rules.add_perm(
+    "orgs.view_login_history",
+    is_active_account & is_same_account | is_staff_reader | is_back_office,
+)
+rules.add_perm("orgs.list_accounts", is_staff_reader | is_back_office)
+# Unlock a locked-out account, reset its authenticator: the bureau (or the back office),
+# never one's own, and a superuser's only by a superuser.
+rules.add_perm(
+    "orgs.manage_account_security",
+    (is_bureau_officer | is_back_office)
+    & ~is_same_account
+    & (~target_is_superuser | is_back_office),
+)

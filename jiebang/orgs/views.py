@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jiebang.core.errors import DomainError
-from jiebang.core.services import record_audit, store_attachment
+from jiebang.core.services import record_audit, record_personal_data_read, store_attachment
 from jiebang.core.views_helpers import paginate, report_domain_error, require_perm
 from jiebang.orgs import selectors, services
 from jiebang.orgs.enums import VerificationState
@@ -24,6 +24,7 @@ from jiebang.orgs.forms import (
     UnitRegistrationForm,
 )
 from jiebang.orgs.models import Organization
+from jiebang.orgs.security import sessions
 
 UNIT_DOC_TYPES = ["pdf", "png", "jpeg"]
 
@@ -34,11 +35,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
+        # login() sends user_logged_in: the login history and the audit entry auth.login
+        # are written by jiebang/orgs/security/receivers.py for every way of logging in.
         response = super().form_valid(form)
-        with transaction.atomic():
-            record_audit(
-                action="auth.login", actor=self.request.user, summary="登录", request=self.request
-            )
+        sessions.mark_confirmed(self.request.session)  # the password was just confirmed
         return response
 
 
@@ -140,6 +140,8 @@ def my_org_edit(request):
     form = OrganizationForm(
         request.POST or None, instance=org, initial={"contact_phone": org.contact_phone}
     )
+    if not form.is_bound:  # the form shows the unit's contact phone in clear
+        record_personal_data_read(request, org, ["contact_phone"], purpose="org_edit")
     if request.method == "POST" and form.is_valid():
         changes = {
             name: form.cleaned_data[name] for name in ORG_FIELDS if name in form.cleaned_data
@@ -267,6 +269,10 @@ def unit_detail(request, pk):
             "can_verify": request.user.has_perm("orgs.verify_organization")
             and org.verification_state == VerificationState.PENDING,
             "reason_form": ReasonForm(),
+            # Bureau officers and auditors reach each member's login history from here.
+            "members": selectors.members_of(org)
+            if request.user.has_perm("orgs.list_accounts")
+            else None,
         },
     )
 

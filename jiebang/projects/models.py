@@ -230,7 +230,7 @@ class Project(FSMModelMixin, models.Model):
 class ProjectIndicator(models.Model):
     """A task-book indicator (from the demand) and, at acceptance, what was achieved."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="indicators")
     position = models.PositiveSmallIntegerField()
     name = models.CharField(_("指标名称"), max_length=200)
     target_value = models.CharField(_("目标值"), max_length=200)
@@ -258,7 +258,7 @@ class ProjectIndicator(models.Model):
 
 
 class Milestone(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="milestones")
     position = models.PositiveSmallIntegerField()
     title = models.CharField(_("里程碑"), max_length=200)
     due_on = models.DateField(_("计划完成日期"))
@@ -278,7 +278,7 @@ class Milestone(models.Model):
 class BudgetLine(models.Model):
     """The task book's budget for one category and source (budget versus actual)."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budget_lines")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="budget_lines")
     category = models.CharField(_("科目"), max_length=16, choices=BudgetCategory.choices)
     source = models.CharField(_("资金来源"), max_length=8, choices=FundSource.choices)
     amount = models.DecimalField(_("预算（元）"), **MONEY, validators=[MinValueValidator(0)])
@@ -295,7 +295,7 @@ class BudgetLine(models.Model):
 class Expenditure(models.Model):
     """Money actually spent, reported by the solver with its voucher."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="expenditures")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="expenditures")
     category = models.CharField(_("科目"), max_length=16, choices=BudgetCategory.choices)
     source = models.CharField(_("资金来源"), max_length=8, choices=FundSource.choices)
     amount = models.DecimalField(_("金额（元）"), **MONEY, validators=[MinValueValidator(0)])
@@ -315,7 +315,7 @@ class IssuerPayment(FSMModelMixin, models.Model):
     """A payment of the contract amount by the payer (TB: the issuer; AT: the solver
     enterprise) to the other party, with its voucher; confirmed payments earn the subsidy."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="payments")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="payments")
     amount = models.DecimalField(_("支付金额（元）"), **MONEY, validators=[MinValueValidator(0)])
     paid_on = models.DateField(_("支付日期"))
     reference = models.CharField(_("银行流水号/凭证号"), max_length=64)
@@ -431,7 +431,7 @@ class Refund(FSMModelMixin, models.Model):
 class ProgressReport(FSMModelMixin, models.Model):
     """A periodic progress report (进展报告), due every `progress_interval_months`."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="reports")
     sequence = models.PositiveSmallIntegerField(_("期次"))
     period_end = models.DateField(_("报告期截止"))
     due_on = models.DateField(_("提交期限"))
@@ -481,7 +481,7 @@ class ProgressReport(FSMModelMixin, models.Model):
 
 
 class ChangeRequest(FSMModelMixin, models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="change_requests")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="change_requests")
     kind = models.CharField(_("变更类型"), max_length=16, choices=ChangeKind.choices)
     extension_months = models.PositiveSmallIntegerField(_("延期月数"), null=True, blank=True)
     reason = models.TextField(_("变更理由"), max_length=3000)
@@ -517,7 +517,7 @@ class ChangeRequest(FSMModelMixin, models.Model):
 class MidtermEvaluation(models.Model):
     """A mid-term evaluation / horse-race stage gate and its outcome."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="midterms")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="midterms")
     outcome = models.CharField(_("评估结论"), max_length=16, choices=MidtermOutcome.choices)
     opinion = models.TextField(_("评估意见"), max_length=3000)
     rectify_deadline = models.DateField(_("整改期限"), null=True, blank=True)
@@ -534,7 +534,7 @@ class MidtermEvaluation(models.Model):
 class FinalReport(models.Model):
     """The solver's acceptance application (验收申请 / 总结报告); one per submission."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="final_reports")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="final_reports")
     round_number = models.PositiveSmallIntegerField(_("提交次数"))
     summary = models.TextField(_("总结报告"), max_length=8000)
     outputs = models.TextField(_("成果与效益"), max_length=5000, blank=True)
@@ -555,7 +555,7 @@ class FinalReport(models.Model):
 class ResearchAssistantPost(models.Model):
     """Research-assistant posts (科研助理岗位) created by the project for graduates (五(二)10)."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assistant_posts")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="assistant_posts")
     title = models.CharField(_("岗位名称"), max_length=100)
     openings = models.PositiveSmallIntegerField(_("岗位数"), validators=[MinValueValidator(1)])
     created_on = models.DateField(_("设岗日期"))
@@ -566,7 +566,7 @@ class ResearchAssistantPost(models.Model):
 
 
 class ResearchAssistantHire(models.Model):
-    post = models.ForeignKey(ResearchAssistantPost, on_delete=models.CASCADE, related_name="hires")
+    post = models.ForeignKey(ResearchAssistantPost, on_delete=models.PROTECT, related_name="hires")
     name = models.CharField(_("姓名"), max_length=64)
     school = models.CharField(_("毕业院校"), max_length=200)
     graduation_year = models.PositiveSmallIntegerField(_("毕业年份"))

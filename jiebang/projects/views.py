@@ -22,6 +22,7 @@ from jiebang.core import clock
 from jiebang.core.errors import DomainError
 from jiebang.core.services import record_audit
 from jiebang.core.views_helpers import paginate, require_perm
+from jiebang.orgs.security.reauth import reauth_required
 from jiebang.projects import forms, selectors, services
 from jiebang.projects.enums import DisbursementState, ProjectState, Trigger
 from jiebang.projects.models import (
@@ -475,6 +476,10 @@ def _form_kwargs(name: str, project: Project) -> dict:
     return {"project": project} if name == "midterm" else {}
 
 
+# Approving disbursements asks for the password again (jiebang/orgs/security/reauth.py).
+REAUTH_ACTIONS = {"disburse", "disbursement_paid"}
+
+
 def _allowed(user, action: Action, project: Project) -> bool:
     return any(user.has_perm(perm, project) for perm in action.perms)
 
@@ -567,6 +572,9 @@ def project_action(request, pk, action):
     spec = ACTIONS.get(action)
     if spec is None or not _allowed(request.user, spec, project):
         raise PermissionDenied
+    back = f"{reverse('project_detail', args=[project.pk])}#{spec.section}"
+    if denied := reauth_required(request, when=action in REAUTH_ACTIONS, next_url=back):
+        return denied
     row = request.POST.get(spec.row) if spec.row else None
     form = spec.form(
         request.POST, request.FILES, auto_id=_auto_id(action, row), **_form_kwargs(action, project)

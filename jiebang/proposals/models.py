@@ -106,7 +106,7 @@ class Proposal(FSMModelMixin, models.Model):
 class ConsortiumMember(models.Model):
     """A unit of the proposal: the lead (position 1) and consortium members, with their shares."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="members")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="members")
     organization = models.ForeignKey(
         "orgs.Organization", on_delete=models.PROTECT, related_name="proposal_memberships"
     )
@@ -130,7 +130,7 @@ class ConsortiumMember(models.Model):
 
 
 class ProposalTeamMember(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="team")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="team")
     position = models.PositiveSmallIntegerField()
     person = models.ForeignKey(
         "orgs.Person", on_delete=models.PROTECT, related_name="proposal_roles"
@@ -151,7 +151,7 @@ class IndicatorAnswer(models.Model):
     """How the plan reaches one indicator of the demand."""
 
     proposal = models.ForeignKey(
-        Proposal, on_delete=models.CASCADE, related_name="indicator_answers"
+        Proposal, on_delete=models.PROTECT, related_name="indicator_answers"
     )
     indicator = models.ForeignKey("demands.DemandIndicator", on_delete=models.PROTECT)
     answer = models.TextField(_("实现方案"), max_length=2000)
@@ -163,7 +163,7 @@ class IndicatorAnswer(models.Model):
 
 
 class ProposalIPItem(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="ip_items")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="ip_items")
     position = models.PositiveSmallIntegerField()
     kind = models.CharField(_("类型"), max_length=24, choices=IPKind.choices)
     number = models.CharField(_("授权号/登记号"), max_length=64)
@@ -177,7 +177,7 @@ class ProposalIPItem(models.Model):
 class PriorPerformance(models.Model):
     """Prior performance items, at most five per type."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="performance")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="performance")
     kind = models.CharField(_("类型"), max_length=16, choices=PerformanceKind.choices)
     position = models.PositiveSmallIntegerField()
     title = models.CharField(_("名称"), max_length=200)
@@ -197,7 +197,7 @@ class PriorPerformance(models.Model):
 
 
 class ProposalAttachment(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="attachments")
     kind = models.CharField(_("材料类别"), max_length=32)
     attachment = models.ForeignKey("core.Attachment", on_delete=models.PROTECT, related_name="+")
 
@@ -239,7 +239,7 @@ class MatchingRecord(models.Model):
     """A negotiation step between issuer and solver (揭榜对接): meeting, site visit, call."""
 
     proposal = models.ForeignKey(
-        Proposal, on_delete=models.CASCADE, related_name="matching_records"
+        Proposal, on_delete=models.PROTECT, related_name="matching_records"
     )
     kind = models.CharField(_("方式"), max_length=16, choices=MatchingKind.choices)
     held_on = models.DateField(_("日期"))

@@ -147,7 +147,7 @@ class ReviewRound(FSMModelMixin, models.Model):
 class ReviewItem(models.Model):
     """A target under review in a round (a Demand, later a Proposal), with the bureau's decision."""
 
-    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="items")
+    round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="items")
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     target_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("target_type", "target_id")
@@ -178,8 +178,8 @@ class ReviewItem(models.Model):
 
 
 class Assignment(FSMModelMixin, models.Model):
-    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="assignments")
-    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="assignments")
+    round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="assignments")
+    item = models.ForeignKey(ReviewItem, on_delete=models.PROTECT, related_name="assignments")
     expert = models.ForeignKey(ExpertProfile, on_delete=models.PROTECT, related_name="assignments")
     source = models.CharField(_("来源"), max_length=8, choices=AssignmentSource.choices)
     affinity = models.FloatField(_("匹配度"), default=0)
@@ -223,7 +223,7 @@ class Assignment(FSMModelMixin, models.Model):
 
 
 class Score(models.Model):
-    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="score")
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="score")
     scores = models.JSONField(_("各项得分"))
     total = models.DecimalField(_("总分"), max_digits=5, decimal_places=2)
     comment = models.TextField(_("评审意见"), max_length=3000)
@@ -239,7 +239,7 @@ class DeclaredConflict(models.Model):
     """An expert's own declaration of a conflict with an item (DECLARED)."""
 
     expert = models.ForeignKey(
-        ExpertProfile, on_delete=models.CASCADE, related_name="declared_conflicts"
+        ExpertProfile, on_delete=models.PROTECT, related_name="declared_conflicts"
     )
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     target_id = models.PositiveBigIntegerField()

@@ -231,7 +231,8 @@ def test_zip_bomb_like_docx_is_refused(settings, monkeypatch):
     bomb = _docx_with_padding(4 * 1024 * 1024)
     assert len(bomb) < 64 * 1024  # tiny on the wire, large once expanded
     error = _refusal(settings, "实施方案.docx", bomb)
-    assert error.code == "bad_type"
+    assert error.code == "unsafe_archive"  # named as such (tests/core/test_upload_policy.py)
+    assert "压缩炸弹" in error.message
 
     # The same shape under the limit is an ordinary docx: the refusal was about the size.
     small = _docx_with_padding(512 * 1024)

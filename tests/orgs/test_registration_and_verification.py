@@ -8,6 +8,7 @@ from jiebang.orgs.enums import AccountState, Role, VerificationState
 from jiebang.orgs.models import Organization, User
 from tests.factories import DistrictFactory, OrganizationFactory, UserFactory, make_uscc
 from tests.helpers import pdf_upload
+from tests.orgs.support import login_request
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -173,13 +174,15 @@ def test_applicant_signs_up_admin_approves_then_applicant_logs_in_by_mobile(clie
     applicant = User.objects.get(username="shenbao1")
     assert applicant.account_state == AccountState.PENDING
     assert (
-        authenticate(username="shenbao1", password="Urumqi@2024x") is None
+        authenticate(login_request(), username="shenbao1", password="Urumqi@2024x") is None
     )  # pending cannot log in
     client.force_login(admin)
     client.post(f"/org/members/{applicant.pk}/approve/")
     applicant.refresh_from_db()
     assert applicant.account_state == AccountState.ACTIVE
-    assert authenticate(username="13700001111", password="Urumqi@2024x") == applicant
+    assert (
+        authenticate(login_request(), username="13700001111", password="Urumqi@2024x") == applicant
+    )
     assert Notification.objects.filter(recipient=applicant, title="您的申报人账号已开通").exists()
 
 
@@ -228,7 +231,7 @@ def test_disable_needs_reason_then_blocks_login(client):
     client.post(f"/org/members/{member.pk}/disable/", {"reason": "已离职"})
     member.refresh_from_db()
     assert member.account_state == AccountState.DISABLED and member.state_reason == "已离职"
-    assert authenticate(username=member.username, password="Jiebang!2024") is None
+    assert authenticate(login_request(), username=member.username, password="Jiebang!2024") is None
 
 
 def test_district_officer_sees_only_own_district(client):

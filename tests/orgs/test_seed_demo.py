@@ -47,6 +47,7 @@ from jiebang.orgs.models import (
     Person,
     User,
 )
+from tests.orgs.support import login_request
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -193,15 +194,15 @@ def test_every_role_has_an_account_and_every_account_logs_in(seeded):
         if user.account_state == AccountState.PENDING:
             # The right password, but a pending account cannot log in until approved.
             assert user.check_password(DEMO_PASSWORD)
-            assert authenticate(None, username=username, password=DEMO_PASSWORD) is None
+            assert authenticate(login_request(), username=username, password=DEMO_PASSWORD) is None
         else:
-            assert authenticate(None, username=username, password=DEMO_PASSWORD) == user
-    assert authenticate(None, username="applicant", password="wrong-password") is None
+            assert authenticate(login_request(), username=username, password=DEMO_PASSWORD) == user
+    assert authenticate(login_request(), username="applicant", password="wrong-password") is None
     # By mobile, through the blind index.
     applicant = User.objects.get(username="applicant")
     mobile = next(a.mobile for a in ACCOUNTS if a.username == "applicant")
     assert applicant.mobile_masked == mobile[:3] + "****" + mobile[-4:]
-    assert authenticate(None, username=mobile, password=DEMO_PASSWORD) == applicant
+    assert authenticate(login_request(), username=mobile, password=DEMO_PASSWORD) == applicant
     # Mobiles are unique and all set.
     assert User.objects.filter(mobile_index__isnull=True).count() == 0
     assert User.objects.values("mobile_index").distinct().count() == User.objects.count()
@@ -477,7 +478,7 @@ def test_admin_edits_personal_data_only_through_the_helpers(seeded, client):
     user.refresh_from_db()
     assert user.mobile == "13912345678" and user.mobile_masked == "139****5678"
     assert user.mobile_index == blind_index("13912345678")
-    assert authenticate(None, username="13912345678", password=DEMO_PASSWORD) == user
+    assert authenticate(login_request(), username="13912345678", password=DEMO_PASSWORD) == user
     entry = AuditEntry.objects.get(action="admin.changed", target_id=str(user.pk))
     assert entry.data == {"fields": ["new_mobile"]} and "13912345678" not in str(entry.data)
 
@@ -665,7 +666,10 @@ def test_the_expert_pool_has_accounts_profiles_and_conflicts(seeded):
         assert expert.display_unit
     # The `expert` demo account has a profile (its tasks show once the round opens).
     pool_user = available[-1].user
-    assert authenticate(None, username=pool_user.username, password=DEMO_PASSWORD) == pool_user
+    assert (
+        authenticate(login_request(), username=pool_user.username, password=DEMO_PASSWORD)
+        == pool_user
+    )
     demo_expert = User.objects.get(username="expert").expert_profile
     assert demo_expert.person.name == "赵志强" and demo_expert.organization == org("xju")
     # Mostly seeded units; two retirees with a unit name only.

@@ -42,6 +42,7 @@ from jiebang.projects.models import (
 )
 from jiebang.proposals.enums import ProposalState
 from jiebang.proposals.models import Proposal
+from tests.orgs.support import login_request
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -99,7 +100,9 @@ def test_one_project_in_each_stage_exactly_once_with_accounts_that_log_in():
         # The solver's account logs in with the demo password and is printed beside it.
         owner = project.proposal.created_by
         assert owner.organization == project.solver
-        assert authenticate(None, username=owner.username, password=DEMO_PASSWORD) == owner
+        assert (
+            authenticate(login_request(), username=owner.username, password=DEMO_PASSWORD) == owner
+        )
         line = next(line for line in first.splitlines() if project.code in line)
         assert f"账号 {owner.username}" in line and project.get_state_display() in line
         # Dated in the past, within the years of the holiday calendar.

@@ -3,6 +3,7 @@
 import json
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jiebang.core import clock
@@ -89,6 +90,39 @@ def _ensure_editable(demand: Demand) -> None:
         )
 
 
+def _saved(demand: Demand) -> None:
+    """Record a saved change of the content: the time, and one more edit version (so an
+    editor that loaded the content before this save can no longer save over it)."""
+    Demand.objects.filter(pk=demand.pk).update(
+        updated_at=clock.now(), edit_version=F("edit_version") + 1
+    )
+
+
+@transaction.atomic
+def check_edit_version(*, demand_id: int, expected_version: int | None) -> Demand:
+    """The optimistic lock of the editor (two tabs, or two colleagues, on one draft).
+
+    Locks the demand row and refuses (DEMAND-EDIT-CONFLICT) when its content was saved since
+    the editor loaded it at `expected_version`; `None` skips the comparison (API clients that
+    do not send a version). Call it inside the transaction that then saves the step, so the
+    row stays locked until those writes commit and a concurrent save waits, then is refused.
+    Side effects: none (the row lock).
+    """
+    demand = _locked(demand_id)
+    _ensure_editable(demand)
+    if expected_version is not None and demand.edit_version != expected_version:
+        raise DomainError(
+            "DEMAND-EDIT-CONFLICT",
+            _("该内容已在其他窗口或由他人修改，请刷新后再编辑。"),
+            details=[{"loaded_version": expected_version, "current_version": demand.edit_version}],
+        )
+    return demand
+
+
+def edit_version_of(demand_id: int) -> int:
+    return Demand.objects.values_list("edit_version", flat=True).get(pk=demand_id)
+
+
 @transaction.atomic
 def create_demand(*, call, org, by: User, category: str, title: str, request=None) -> Demand:
     """Start a draft demand for the unit in the call.
@@ -127,7 +161,7 @@ def update_demand(
     """Save edited fields of a draft or returned demand (also used by autosave).
 
     Not a state change, so no audit entry; `updated_at` records when it was saved.
-    Side effects: the Demand's fields.
+    Side effects: the Demand's fields; one more edit version.
     """
     demand = _locked(demand.pk)
     _ensure_editable(demand)
@@ -139,6 +173,7 @@ def update_demand(
         demand.contact_phone = contact_phone.strip()
         demand.contact_phone_masked = mask_phone(demand.contact_phone)
     demand.updated_at = clock.now()
+    demand.edit_version += 1
     demand.save()
     return demand
 
@@ -147,7 +182,7 @@ def update_demand(
 def replace_rows(*, demand: Demand, by: User, kind: str, rows: list[dict]) -> None:
     """Replace the ordered rows of one table (indicators, tasks, IP items, routes) of a demand.
 
-    Side effects: deletes the old rows and inserts `rows` in order.
+    Side effects: deletes the old rows and inserts `rows` in order; one more edit version.
     """
     demand = _locked(demand.pk)
     _ensure_editable(demand)
@@ -159,12 +194,14 @@ def replace_rows(*, demand: Demand, by: User, kind: str, rows: list[dict]) -> No
             for i, row in enumerate(rows, 1)
         ]
     )
-    Demand.objects.filter(pk=demand.pk).update(updated_at=clock.now())
+    _saved(demand)
 
 
 @transaction.atomic
 def set_financials(*, demand: Demand, by: User, rows: list[dict]) -> None:
-    """Replace the audit-year financial rows (year, revenue, rnd_spend). Side effects: rows."""
+    """Replace the audit-year financial rows (year, revenue, rnd_spend).
+
+    Side effects: rows; one more edit version."""
     demand = _locked(demand.pk)
     _ensure_editable(demand)
     DemandFinancial.objects.filter(demand=demand).delete()
@@ -179,7 +216,7 @@ def set_financials(*, demand: Demand, by: User, rows: list[dict]) -> None:
             for r in rows
         ]
     )
-    Demand.objects.filter(pk=demand.pk).update(updated_at=clock.now())
+    _saved(demand)
 
 
 @transaction.atomic
@@ -187,7 +224,8 @@ def set_team(*, demand: Demand, by: User, members: list[dict]) -> None:
     """Replace the ordered team; each member is matched to a Person by the ID blind index.
 
     `members`: dicts with name, id_number, title, work_unit, responsibility. Refuses the same
-    person twice. Side effects: Person rows created or updated; team rows replaced.
+    person twice. Side effects: Person rows created or updated; team rows replaced; one more
+    edit version.
     """
     demand = _locked(demand.pk)
     _ensure_editable(demand)
@@ -211,7 +249,7 @@ def set_team(*, demand: Demand, by: User, members: list[dict]) -> None:
             for i, (person, m) in enumerate(zip(people, members, strict=True), 1)
         ]
     )
-    Demand.objects.filter(pk=demand.pk).update(updated_at=clock.now())
+    _saved(demand)
 
 
 @transaction.atomic

@@ -108,6 +108,9 @@
     const chart = window.echarts.init(el, null, { renderer: "svg", locale: "ZH" });
     const option = build(data);
     option.color = COLORS;
+    // Tooltips drawn by ECharts itself, not as HTML: its HTML tooltips carry style=""
+    // attributes, which the Content-Security-Policy (style-src 'self') refuses.
+    if (option.tooltip) Object.assign(option.tooltip, { renderMode: "richText", confine: true });
     option.textStyle = { fontFamily: "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif" };
     chart.setOption(option);
     el.dataset.rendered = "1";

@@ -64,6 +64,26 @@
     });
   });
 
+  // Progress bars carry their width in data-progress: the Content-Security-Policy allows no
+  // style="" attribute, but setting element.style from a script file is allowed. Bars that
+  // htmx swaps in (export/import progress) are sized as they are inserted, before painting.
+  function sizeProgress(root) {
+    const bars = root.querySelectorAll ? Array.from(root.querySelectorAll("[data-progress]")) : [];
+    if (root.matches && root.matches("[data-progress]")) bars.push(root);
+    bars.forEach(function (bar) {
+      const value = Math.max(0, Math.min(100, parseFloat(bar.dataset.progress) || 0));
+      bar.style.width = value + "%";
+    });
+  }
+  sizeProgress(document);
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      record.addedNodes.forEach(function (node) { if (node.nodeType === 1) sizeProgress(node); });
+    });
+  }).observe(document.body, { childList: true, subtree: true });
+
+  // htmx requests (autosave, progress polling, row actions) carry the CSRF token in the
+  // X-CSRFToken header Django checks; it is read from the page's form token.
   document.body.addEventListener("htmx:configRequest", function (event) {
     const token = document.querySelector("input[name=csrfmiddlewaretoken]");
     if (token) event.detail.headers["X-CSRFToken"] = token.value;
