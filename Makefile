@@ -44,9 +44,11 @@ seed: migrate
 
 install: assets seed
 
+# The demo runs without the authenticator step for staff accounts (REQUIRE_TOTP=true to try it);
+# production enables it (settings: REQUIRE_TOTP defaults to on unless DEBUG).
 run: install
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+	REQUIRE_TOTP=$${REQUIRE_TOTP:-false} $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
