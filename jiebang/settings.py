@@ -183,6 +183,7 @@ LOGOUT_REDIRECT_URL = "home"
 # mobile number count under the account's username (lockout.account_key). Attempts live in
 # the database: the test suite's per-test rollback leaves no lock behind.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_VERBOSE = False  # no start-up banner on every manage.py command
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_CALLABLE = "jiebang.orgs.security.lockout.account_key"
 AXES_CLIENT_IP_CALLABLE = "jiebang.orgs.security.lockout.client_ip"
