@@ -120,6 +120,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The public hall, demand pages and feeds as anonymous visitors see them (jiebang/portal/
+# cache.py); 0 turns it off. Without Redis each process caches alone: keep it short then.
+HALL_CACHE_SECONDS = env.int("HALL_CACHE_SECONDS", default=300)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

@@ -48,3 +48,13 @@ def _account_security_defaults(settings):
     settings.REQUIRE_REAUTH = False
     settings.SESSION_IDLE_TIMEOUT = 0
     settings.SESSION_ABSOLUTE_TIMEOUT = 0
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the public hall is cached for anonymous
+    visitors (jiebang/portal/cache.py) and a page cached by one test must not be served to
+    the next, whose database holds other rows under the same ids."""
+    from django.core.cache import cache
+
+    cache.clear()

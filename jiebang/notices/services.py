@@ -24,6 +24,7 @@ from jiebang.notices.models import (
     PublicNotice,
 )
 from jiebang.orgs.selectors import bureau_officers
+from jiebang.portal.cache import invalidate_hall
 
 
 @transaction.atomic
@@ -32,7 +33,8 @@ def publish_announcement(
 ) -> Announcement:
     """Publish an announcement on the public site.
 
-    Side effects: the Announcement row; audit entry.
+    Side effects: the Announcement row; audit entry; the public hall's cache invalidated on
+    commit.
     """
     announcement = Announcement.objects.create(
         kind=AnnouncementKind.PUBLICATION if publication else AnnouncementKind.NOTICE,
@@ -49,6 +51,7 @@ def publish_announcement(
         summary=f"发布公告：{announcement.title}",
         request=request,
     )
+    invalidate_hall("announcement published")
     return announcement
 
 

@@ -292,8 +292,12 @@ def unindex_demand(demand_id: int) -> None:
 
 
 def rebuild_index() -> int:
-    """Drop the whole index and index every public demand again; returns their number."""
+    """Drop the whole index and index every public demand again; returns their number.
+
+    The hall's cached search results are invalidated when the rebuild commits.
+    """
     from jiebang.demands.models import Demand
+    from jiebang.portal.cache import invalidate_hall
 
     demands = (
         Demand.objects.filter(state__in=SEARCHABLE_STATES)
@@ -310,6 +314,7 @@ def rebuild_index() -> int:
         for demand in demands.iterator(chunk_size=500):
             index_demand(demand)
             count += 1
+        invalidate_hall("search index rebuilt")
     return count
 
 

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,14 +12,28 @@ from jiebang.demands.enums import Category
 from jiebang.demands.models import Demand
 from jiebang.orgs.selectors import districts
 from jiebang.portal import selectors
+from jiebang.portal.cache import cached_for_anonymous
+
+HALL_PARAMS = ("q", "category", "industry", "district", "status", "sort")
 
 
+def hall_params(query) -> dict[str, str]:
+    """The hall's filters as the view reads them from the query string."""
+    return {key: query.get(key, "").strip()[:100] for key in HALL_PARAMS}
+
+
+def hall_variant(request) -> str:
+    """The hall's cache variant: its normalised filters and the page, sorted by name."""
+    read = {key: value for key, value in hall_params(request.GET).items() if value}
+    if request.GET.get("page"):
+        read["page"] = request.GET["page"]
+    return urlencode(sorted(read.items()))
+
+
+@cached_for_anonymous(hall_variant)
 def hall(request):
     """榜单大厅: the published demands, filtered, searched, sorted and paginated."""
-    params = {
-        key: request.GET.get(key, "").strip()[:100]
-        for key in ("q", "category", "industry", "district", "status", "sort")
-    }
+    params = hall_params(request.GET)
     qs, matched = selectors.hall(**params)
     page = paginate(request, qs, per_page=12)
     from jiebang.portal.search import highlight
@@ -45,6 +61,7 @@ def hall(request):
     )
 
 
+@cached_for_anonymous()
 def hall_detail(request, pk):
     try:
         demand = selectors.public_demand(pk)
@@ -65,6 +82,7 @@ def _feed_items(request):
         yield demand, request.build_absolute_uri(reverse("hall_detail", args=[demand.pk]))
 
 
+@cached_for_anonymous()
 def feed_json(request):
     """Open data: the latest published demands as JSON Feed 1.1 with structured extensions."""
     items = [
@@ -106,6 +124,7 @@ def feed_json(request):
     )
 
 
+@cached_for_anonymous()
 def feed_atom(request):
     from django.utils.feedgenerator import Atom1Feed
 

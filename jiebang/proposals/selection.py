@@ -11,6 +11,7 @@ from jiebang.demands.enums import DemandState
 from jiebang.demands.models import Demand
 from jiebang.orgs.enums import AccountState, Role
 from jiebang.orgs.models import User
+from jiebang.portal.cache import invalidate_hall
 from jiebang.proposals.enums import ProposalState
 from jiebang.proposals.models import Proposal
 
@@ -210,7 +211,7 @@ def close_demand(*, demand_id: int, by, request=None) -> Demand:
     here (refused before its end or with an unresolved objection).
 
     Side effects: the open notice closed; proposal states; demand state; audit entries;
-    notifications.
+    notifications; the public hall's cache invalidated on commit.
     """
     demand = Demand.objects.select_for_update().get(pk=demand_id)
     if demand.state != DemandState.PUBLISHED:
@@ -229,6 +230,7 @@ def close_demand(*, demand_id: int, by, request=None) -> Demand:
         demand.mark_unsolved()
         demand.updated_at = clock.now()
         demand.save()
+        invalidate_hall("demand unsolved")
         record_audit(
             action="demand.unsolved",
             actor=by,
@@ -253,6 +255,7 @@ def close_demand(*, demand_id: int, by, request=None) -> Demand:
     demand.mark_matched()
     demand.updated_at = clock.now()
     demand.save()
+    invalidate_hall("demand matched")
     record_audit(
         action="demand.matched",
         actor=by,

@@ -19,6 +19,7 @@ from jiebang.eligibility.rules.desk import rule_window_recommend
 from jiebang.notices.services import publish_announcement
 from jiebang.orgs.enums import AccountState, Role
 from jiebang.orgs.models import User
+from jiebang.portal.cache import invalidate_hall
 
 DISTRICT = "district"
 BUREAU = "bureau"
@@ -351,7 +352,8 @@ def publish_demands(
     All or nothing: every demand must belong to the call and be ready (approved, or accepted
     when the call has no expert review); otherwise nothing is published and the error lists
     them. Side effects: a PublicationBatch; each demand → published with published_at, the
-    deadline and the batch; the search index; history lines; audit entries; inbox messages.
+    deadline and the batch; the search index; history lines; audit entries; inbox messages;
+    the publication announcement; the public hall's cache invalidated on commit.
     """
     from jiebang.portal.search import index_demand
 
@@ -429,4 +431,5 @@ def publish_demands(
         publication=batch,
         request=request,
     )
+    invalidate_hall("demands published")
     return batch
