@@ -18,7 +18,8 @@ def uploaded_attachment(user, attachment):
 
 
 @rules.predicate
-def owns_export_job(user, job):
+def owns_job(user, job):
+    """A background export or import job: its progress, file and outcome are its owner's."""
     return bool(job is not None and job.user_id == user.pk)
 
 
@@ -31,13 +32,8 @@ rules.add_perm(
 # Exports (domain.md §6): personal data is exported masked unless the exporter holds this;
 # an export job's progress and file are its owner's alone.
 rules.add_perm("core.export_personal_data", is_bureau_officer | is_auditor)
-rules.add_perm("core.view_export_job", is_active_account & owns_export_job)
-
-
-@rules.predicate
-def owns_import_job(user, job):
-    return bool(job is not None and job.user_id == user.pk)
+rules.add_perm("core.view_export_job", is_active_account & owns_job)
 
 
 # An import job's page (its outcome and the initial passwords it shows once) is its owner's.
-rules.add_perm("core.view_import_job", is_active_account & owns_import_job)
+rules.add_perm("core.view_import_job", is_active_account & owns_job)
