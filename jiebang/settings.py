@@ -240,8 +240,43 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media-not-served/"
-# Attachments live outside the web root and are only streamed through a permission-checked view.
+# Private files (attachments, export and import files) are never public: they are only
+# streamed through permission-checked views (jiebang/core/storage.py). PRIVATE_STORAGE picks
+# where they live: "filesystem" (PRIVATE_MEDIA_ROOT, outside the web root; shared, e.g. NFS,
+# when there are several nodes) or "s3", an S3-compatible bucket (AWS, MinIO, 华为云 OBS,
+# 阿里云 OSS) through django-storages (`pip install ".[s3]"`). A system check refuses an
+# unknown value, a missing bucket or a missing package (jiebang/core/checks.py).
+PRIVATE_STORAGE = env("PRIVATE_STORAGE", default="filesystem").strip().lower()
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+if PRIVATE_STORAGE == "s3":
+    _sse = env("S3_SSE", default="")  # e.g. AES256 or aws:kms; empty = the bucket's default
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET", default=""),
+            # Keys under this prefix mirror the paths under PRIVATE_MEDIA_ROOT, so an
+            # existing folder can be copied into the bucket as it is (deploy/README.md).
+            "location": env("S3_PREFIX", default="private").strip("/"),
+            "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("S3_REGION", default="") or None,
+            # Empty: boto3 looks for credentials itself (instance role, AWS_* variables).
+            "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+            # "path" for MinIO without per-bucket DNS; "virtual" for 阿里云 OSS.
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="") or None,
+            # No ACL is sent: objects get the bucket's own (private), and buckets with ACLs
+            # disabled (BucketOwnerEnforced) would refuse any ACL header anyway.
+            "default_acl": None,
+            # url() is never shown to anyone; if it were, it would be signed and short-lived.
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # An upload never replaces an existing object: a clash gets a new name.
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": _sse} if _sse else {},
+        },
+    }
+else:
+    STORAGES["private"] = {"BACKEND": "jiebang.core.storage.PrivateFileSystemStorage"}
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 ATTACHMENT_ALLOWED_TYPES = env.list(
     "ATTACHMENT_ALLOWED_TYPES",

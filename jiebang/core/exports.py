@@ -38,6 +38,7 @@ from openpyxl.utils import get_column_letter
 from jiebang.core import clock
 from jiebang.core.models import ExportJob, ExportJobState
 from jiebang.core.services import record_audit
+from jiebang.core.storage import storage_errors
 
 logger = logging.getLogger(__name__)
 
@@ -536,7 +537,9 @@ def purge_export_jobs(now: dt.datetime | None = None) -> int:
                 job.save(update_fields=["state", "file"])
                 if name:
                     job.file.storage.delete(name)
-        except OSError:  # the file stays, and so does the job: the next run tries again
+        # The file stays, and so does the job: the next run tries again. (An S3 backend
+        # fails with botocore's errors, not OSError.)
+        except storage_errors():
             logger.exception("export job %s: its file could not be deleted", job_id)
             continue
         purged.append(job_id)

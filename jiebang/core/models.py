@@ -1,13 +1,12 @@
-import os
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from jiebang.core.fields import EncryptedCharField
+from jiebang.core.storage import PrivateStorage
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -69,22 +68,10 @@ class AuditChainHead(models.Model):
         verbose_name = _("审计链头")
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files outside the web root; the location is read from settings at each use."""
-
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-
 def private_storage():
+    """The storage of every private FileField: a stand-in that reaches the backend configured
+    in STORAGES["private"] (a folder or an S3 bucket, jiebang/core/storage.py) at each call.
+    Migrations refer to this callable, so the backend can change without a migration."""
     return PrivateStorage()
 
 

@@ -109,7 +109,7 @@ def store_attachment(
     recognised from the bytes, type allowed for this kind, extension agreeing with the
     bytes, and — when ClamAV is configured — a virus scan (core.antivirus, failing closed).
     Raises ValidationError (Chinese) and writes nothing when a check fails.
-    Side effects: the file under PRIVATE_MEDIA_ROOT, the row.
+    Side effects: the file in private storage (PRIVATE_MEDIA_ROOT or the S3 bucket), the row.
     """
     policy = policy_for(kind)
     max_bytes = min(max_bytes or policy.max_bytes, policy.max_bytes)

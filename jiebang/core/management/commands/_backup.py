@@ -10,6 +10,11 @@ An archive is one `.tar.gz` holding a single folder:
     files/private/…          PRIVATE_MEDIA_ROOT (attachments, export and import files)
     files/media/…            MEDIA_ROOT
 
+With PRIVATE_STORAGE=s3 the private files are not in the archive (there is no files/private):
+a bucket is not copied into a tar. The manifest's `private_storage` names the bucket and
+prefix they live in, and each attachment row is checked against its object there; the
+bucket's own versioning and replication keep those files (deploy/README.md).
+
 The dump is the engine's own, byte for byte (see docs/design-notes.md, "Backup and restore"):
 a JSON `dumpdata` would round datetimes to milliseconds and so break the SM3 audit chain,
 whose hashes cover microseconds.
@@ -30,6 +35,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 
+from jiebang.core import storage
 from jiebang.core.models import Attachment, AuditChainHead, AuditEntry
 
 FORMAT = "jiebang-backup/1"
@@ -48,37 +54,114 @@ class Digest:
     sm3: str
 
 
+def digest_stream(source, out=None) -> Digest:
+    """Size, SHA-256 and SM3 of an open binary file read once to its end (each chunk also
+    written to `out` when given)."""
+    sha256, sm3, size = hashlib.sha256(), hashlib.new("sm3"), 0
+    while chunk := source.read(CHUNK):
+        sha256.update(chunk)
+        sm3.update(chunk)
+        size += len(chunk)
+        if out is not None:
+            out.write(chunk)
+    return Digest(size, sha256.hexdigest(), sm3.hexdigest())
+
+
 def digest_file(path: Path, copy_to: Path | None = None) -> Digest:
     """Size, SHA-256 and SM3 of a file read once (and written to `copy_to` on the way, so
     the digests describe exactly the bytes that were copied)."""
-    sha256, sm3, size = hashlib.sha256(), hashlib.new("sm3"), 0
     out = None
     if copy_to is not None:
         copy_to.parent.mkdir(parents=True, exist_ok=True)
         out = copy_to.open("wb")
     try:
         with path.open("rb") as source:
-            while chunk := source.read(CHUNK):
-                sha256.update(chunk)
-                sm3.update(chunk)
-                size += len(chunk)
-                if out is not None:
-                    out.write(chunk)
+            return digest_stream(source, out)
     finally:
         if out is not None:
             out.close()
-    return Digest(size, sha256.hexdigest(), sm3.hexdigest())
 
 
 def root_paths() -> dict[str, Path]:
-    """The file roots to back up, refusing a layout where one contains the other."""
-    paths = {name: Path(getattr(settings, setting)).resolve() for name, setting in ROOTS.items()}
+    """The file roots to back up, refusing a layout where one contains the other. With the
+    private files in an S3 bucket only MEDIA_ROOT is a root."""
+    roots = {"media": "MEDIA_ROOT"} if storage.uses_s3() else ROOTS
+    paths = {name: Path(getattr(settings, setting)).resolve() for name, setting in roots.items()}
+    if "private" not in paths:
+        return paths
     private, media = paths["private"], paths["media"]
     if private == media or private.is_relative_to(media) or media.is_relative_to(private):
         raise CommandError(
             f"PRIVATE_MEDIA_ROOT（{private}）与 MEDIA_ROOT（{media}）不能相同或互相包含。"
         )
     return paths
+
+
+# ---- private files in an S3 bucket ---------------------------------------------------------
+
+
+def private_storage_manifest() -> dict:
+    """Where the private files of this backup live, for the manifest."""
+    if not storage.uses_s3():
+        return {"kind": "filesystem", "root": "files/private"}
+    return {"kind": "s3", **storage.s3_location()}
+
+
+def describe_bucket(where: dict) -> str:
+    prefix = where.get("prefix") or "（无）"
+    endpoint = f"，地址 {where['endpoint']}" if where.get("endpoint") else ""
+    return f"S3 存储桶 {where.get('bucket')}，前缀 {prefix}{endpoint}"
+
+
+def object_uri(name: str) -> str:
+    if not storage.uses_s3():
+        return f"files/private/{name}"
+    where = storage.s3_location()
+    key = "/".join(part for part in (where["prefix"], name) if part)
+    return f"s3://{where['bucket']}/{key}"
+
+
+def check_objects(rows: list[dict], *, read: bool) -> tuple[list[dict], list[str]]:
+    """Check each attachment row against its object in the private storage, through the
+    storage API: present and of the recorded size (one HEAD request each), and with `read`
+    also the SHA-256 and SM3 of the bytes (each object downloaded and hashed as it streams).
+    Returns (manifest rows, problems); a row's status is `in-storage`, `missing`, `mismatch`
+    or `unreadable` (the request itself failed, e.g. access denied)."""
+    backend = storage.private_backend()
+    checked, problems = [], []
+    for row in rows:
+        name = row["file"]
+        status, problem = "in-storage", None
+        try:
+            if read:
+                with backend.open(name, "rb") as handle:
+                    digest = digest_stream(handle)
+                found = (digest.size, digest.sha256, digest.sm3)
+                expected = (row["size"], row["sha256"], row["sm3"])
+            else:
+                found, expected = backend.size(name), row["size"]
+            if found != expected:
+                status = "mismatch"
+                what = "SHA-256 / SM3" if read else "大小"
+                problem = f"附件 {row['id']} 的文件与数据库记录的{what}不符：{name}"
+        except FileNotFoundError:
+            status, problem = "missing", f"附件 {row['id']} 的文件不存在：{name}"
+        except storage.storage_errors() as error:
+            status, problem = "unreadable", f"附件 {row['id']} 的文件无法读取：{name}（{error}）"
+        if problem:
+            problems.append(problem)
+        checked.append(
+            {
+                "id": row["id"],
+                "uuid": row["uuid"],
+                "path": object_uri(name),
+                "size": row["size"],
+                "sha256": row["sha256"],
+                "sm3": row["sm3"],
+                "status": status,
+            }
+        )
+    return checked, problems
 
 
 def walk_files(root: Path) -> list[Path]:

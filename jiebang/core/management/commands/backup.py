@@ -1,6 +1,9 @@
 """`manage.py backup`: one .tar.gz with the database dump, the attachments and a manifest.
 
 See `_backup.py` for the layout and docs/design-notes.md ("Backup and restore") for why.
+With PRIVATE_STORAGE=s3 the archive holds the database and MEDIA_ROOT only; the manifest
+records the bucket and prefix of the private files, which the bucket's versioning and
+replication keep (a bucket of any size is not copied through one machine's disk).
 """
 
 import json
@@ -20,7 +23,12 @@ class Command(BaseCommand):
     help = (
         "Back up the database (SQLite: backup API; PostgreSQL: pg_dump of one snapshot), "
         "PRIVATE_MEDIA_ROOT and MEDIA_ROOT into one .tar.gz with a SHA-256 manifest; every "
-        "attachment is checked against the SHA-256 and SM3 digests its row stores."
+        "attachment is checked against the SHA-256 and SM3 digests its row stores. "
+        "With PRIVATE_STORAGE=s3 the private files (attachments, export and import files) are "
+        "NOT copied into the archive: the manifest records their bucket and prefix, every "
+        "attachment's object is checked to exist with its recorded size (--verify-objects: "
+        "downloaded and checked against SHA-256 and SM3), and keeping those objects is left "
+        "to the bucket's versioning and replication."
     )
 
     def add_arguments(self, parser):
@@ -31,8 +39,15 @@ class Command(BaseCommand):
             "(default: var/backups/)",
         )
         parser.add_argument("--database", default="default", help="database alias")
+        parser.add_argument(
+            "--verify-objects",
+            action="store_true",
+            help="PRIVATE_STORAGE=s3 only: download every attachment object and check its "
+            "SHA-256 and SM3 (slow; without it each object's presence and size are checked)",
+        )
 
     def handle(self, *args, **options):
+        self._verify_objects = options["verify_objects"]
         started = clock.now()
         stamp = f"jiebang-backup-{started.astimezone(clock.BEIJING):%Y%m%d-%H%M%S}"
         output = self._output_path(options.get("output"), stamp)
@@ -47,7 +62,12 @@ class Command(BaseCommand):
             work.mkdir()
             snapshot = b.dump_database(work, options["database"])
             files, per_root = self._copy_roots(roots, work)
-            attachments, problems = self._check_attachments(snapshot.attachments, files)
+            if "private" in roots:
+                attachments, problems = self._check_attachments(snapshot.attachments, files)
+            else:  # in the bucket: checked where they are, not copied
+                attachments, problems = b.check_objects(
+                    snapshot.attachments, read=self._verify_objects
+                )
             problems = snapshot.problems + problems
             database_entry = self._entry(work, snapshot.dump)
             manifest = {
@@ -56,6 +76,7 @@ class Command(BaseCommand):
                 "engine": snapshot.engine,
                 "database": {"path": snapshot.dump, "tool": snapshot.tool},
                 "roots": {name: f"files/{name}" for name in roots},
+                "private_storage": b.private_storage_manifest(),
                 "migrations": snapshot.migrations,
                 "counts": snapshot.counts,
                 "audit": {"entries": snapshot.audit_entries, "head": snapshot.audit_head},
@@ -77,7 +98,7 @@ class Command(BaseCommand):
         output.with_name(output.name + ".sha256").write_text(
             f"{archive_sha256}  {output.name}\n", encoding="utf-8"
         )
-        self._summary(output, archive_sha256, snapshot, per_root, attachments, problems)
+        self._summary(output, archive_sha256, snapshot, per_root, attachments, problems, manifest)
         if problems:
             raise CommandError(
                 f"备份文件已写出，但发现 {len(problems)} 个问题（见上），请核查："
@@ -154,8 +175,8 @@ class Command(BaseCommand):
         digest = b.digest_file(work / relative)
         return {"path": relative, "size": digest.size, "sha256": digest.sha256}
 
-    def _summary(self, output, archive_sha256, snapshot, per_root, attachments, problems):
-        ok = sum(1 for a in attachments if a["status"] == "ok")
+    def _summary(self, output, archive_sha256, snapshot, per_root, attachments, problems, manifest):
+        ok = sum(1 for a in attachments if a["status"] in ("ok", "in-storage"))
         write = self.stdout.write
         write(f"备份完成：{output}（{b.human_size(output.stat().st_size)}）")
         write(f"  数据库：{snapshot.engine}，{snapshot.tool}")
@@ -165,7 +186,16 @@ class Command(BaseCommand):
         )
         for name, (root, count, size) in per_root.items():
             write(f"  文件（{name}，{root}）：{count} 个，{b.human_size(size)}")
-        write(f"  附件：{len(attachments)} 个，与 SHA-256 / SM3 记录一致 {ok} 个")
+        where = manifest["private_storage"]
+        if where["kind"] == "s3":
+            checked = "SHA-256 / SM3" if self._verify_objects else "大小"
+            write(
+                f"  私有文件（附件、导出与导入文件）在{b.describe_bucket(where)}中，"
+                "未复制进备份文件：请依靠存储桶的版本控制与跨区域复制保留它们"
+            )
+            write(f"  附件：{len(attachments)} 个，对象存在且{checked}与记录一致 {ok} 个")
+        else:
+            write(f"  附件：{len(attachments)} 个，与 SHA-256 / SM3 记录一致 {ok} 个")
         write(f"  备份文件 SHA-256：{archive_sha256}（另存于 {output.name}.sha256）")
         if problems:
             for problem in problems:

@@ -5,6 +5,12 @@ SM3 against its row, the audit hash chain).
 Nothing is touched until the whole archive has been verified against its manifest. Files
 already in PRIVATE_MEDIA_ROOT / MEDIA_ROOT are moved aside (`<root>.before-restore-<time>`),
 never deleted. Stop the application (all nodes and workers) before restoring.
+
+With PRIVATE_STORAGE=s3 the archive holds no private files (see backup.py): the bucket is
+not touched. The operator first brings the bucket back to the backup's time with its own
+versioning if needed; after the database, every attachment's object is read through the
+storage API and checked against its row's SHA-256 and SM3. An archive and a configuration
+that disagree on where the private files live are refused before anything is touched.
 """
 
 import shutil
@@ -12,7 +18,6 @@ import tempfile
 from io import StringIO
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
@@ -26,7 +31,11 @@ class Command(BaseCommand):
     help = (
         "Restore a backup made by `manage.py backup` (a .tar.gz or its extracted folder): "
         "verify the manifest first, then replace the database and the file roots, then verify "
-        "row counts, attachment digests and the audit chain."
+        "row counts, attachment digests and the audit chain. With PRIVATE_STORAGE=s3 the "
+        "archive holds no private files and the bucket is not touched (restore earlier object "
+        "versions with the bucket's own versioning first); every attachment's object is then "
+        "read from the bucket and checked against its row. An archive made with the other kind "
+        "of private storage is refused."
     )
 
     def add_arguments(self, parser):
@@ -81,6 +90,31 @@ class Command(BaseCommand):
     # ---- before touching anything ---------------------------------------------------------
 
     def _check_compatible(self, manifest: dict, alias: str) -> None:
+        # Archives from before S3 support have no `private_storage`: their files are inside.
+        backed_up = manifest.get("private_storage") or {"kind": "filesystem"}
+        current = b.private_storage_manifest()
+        if backed_up["kind"] == "s3" and current["kind"] != "s3":
+            raise CommandError(
+                f"备份中的私有文件不在备份文件里，而在{b.describe_bucket(backed_up)}中；"
+                "当前配置为本地目录（PRIVATE_STORAGE=filesystem），恢复后附件将全部缺失。"
+                "请设置 PRIVATE_STORAGE=s3 及该存储桶后再恢复，未做任何恢复。"
+            )
+        if backed_up["kind"] != "s3" and current["kind"] == "s3":
+            raise CommandError(
+                "备份中的私有文件在备份文件里（来自本地目录），当前配置为 S3 存储桶"
+                f"（{b.describe_bucket(current)}），本命令不会把文件上传到存储桶。"
+                "请先以 PRIVATE_STORAGE=filesystem 恢复，再把 PRIVATE_MEDIA_ROOT 原样复制到"
+                "存储桶的前缀下（见 deploy/README.md），未做任何恢复。"
+            )
+        if backed_up["kind"] == "s3" and (backed_up["bucket"], backed_up["prefix"]) != (
+            current["bucket"],
+            current["prefix"],
+        ):
+            # A replica in another region may carry another name: said, not refused.
+            self.stdout.write(
+                f"注意：备份时私有文件在{b.describe_bucket(backed_up)}，"
+                f"当前配置为{b.describe_bucket(current)}；恢复后将按当前配置核对附件。"
+            )
         vendor = connections[alias].vendor
         if manifest["engine"] != vendor:
             raise CommandError(
@@ -96,10 +130,16 @@ class Command(BaseCommand):
 
     def _confirmed(self, roots, alias) -> bool:
         name = connections[alias].settings_dict["NAME"]
+        where = b.private_storage_manifest()
+        bucket = (
+            f"私有文件所在的{b.describe_bucket(where)}不会被改动。\n"
+            if where["kind"] == "s3"
+            else ""
+        )
         answer = input(
             f"将用备份替换数据库 {name} 的全部内容，并替换目录 "
             f"{'、'.join(str(r) for r in roots.values())}（原有文件会移到旁边保留）。\n"
-            "请确认应用已停止。输入 yes 继续："
+            f"{bucket}请确认应用已停止。输入 yes 继续："
         )
         return answer.strip().lower() == "yes"
 
@@ -168,20 +208,17 @@ class Command(BaseCommand):
                 problems.append(f"恢复后文件摘要不符：{on_disk}")
             restored_files += 1
 
-        attachments = 0
-        for attachment in Attachment.objects.using(alias).order_by("id").iterator():
-            attachments += 1
-            path = Path(settings.PRIVATE_MEDIA_ROOT) / attachment.file.name
-            if not path.is_file():
-                problems.append(f"附件 {attachment.pk} 的文件不存在：{attachment.file.name}")
-                continue
-            digest = b.digest_file(path)
-            if (digest.size, digest.sha256, digest.sm3) != (
-                attachment.size,
-                attachment.sha256,
-                attachment.sm3,
-            ):
-                problems.append(f"附件 {attachment.pk} 的文件与记录的 SHA-256 / SM3 不符")
+        # Read through the storage API, so the same check covers a folder and a bucket.
+        rows = [
+            {**row, "uuid": str(row["uuid"])}
+            for row in Attachment.objects.using(alias)
+            .order_by("id")
+            .values(*b.ATTACHMENT_COLUMNS)
+            .iterator()
+        ]
+        _, attachment_problems = b.check_objects(rows, read=True)
+        problems += attachment_problems
+        attachments = len(rows)
 
         audit = StringIO()
         try:
@@ -197,6 +234,9 @@ class Command(BaseCommand):
             f"{len(counts) - len(differing)} 张"
         )
         write(f"  文件：{restored_files} 个，已逐个核对 SHA-256")
+        where = b.private_storage_manifest()
+        if where["kind"] == "s3":
+            write(f"  私有文件：{b.describe_bucket(where)}（未改动）")
         write(f"  附件：{attachments} 个，已逐个核对 SHA-256 与 SM3")
         if audit.getvalue().strip():
             write(f"  {audit.getvalue().strip()}")
