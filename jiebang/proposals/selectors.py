@@ -34,15 +34,23 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
         return qs
     if not user.organization_id:
         return qs.none()
+    # EXISTS, not a join on the members plus DISTINCT: each proposal once without sorting
+    # and comparing whole rows (the DISTINCT made loading one proposal cost ~8 ms).
     return qs.filter(
-        Q(members__organization_id=user.organization_id)
+        Q(Exists(_unit_is_member(user)))
         | (Q(demand__organization_id=user.organization_id) & ~Q(state="draft"))
-    ).distinct()
+    )
+
+
+def _unit_is_member(user) -> QuerySet[ConsortiumMember]:
+    return ConsortiumMember.objects.filter(
+        proposal_id=OuterRef("pk"), organization_id=user.organization_id
+    )
 
 
 def own_proposals(user) -> QuerySet[Proposal]:
     """我的揭榜: the proposals the user's unit leads or is a consortium member of."""
-    return proposals_visible_to(user).filter(members__organization_id=user.organization_id)
+    return proposals_visible_to(user).filter(Exists(_unit_is_member(user)))
 
 
 def selection_desk_list(params) -> QuerySet[Proposal]:

@@ -212,12 +212,17 @@ def attach_file(*, proposal: Proposal, by: User, kind: str, uploaded_file) -> Pr
     return link
 
 
-def precheck(proposal: Proposal, user: User):
+def precheck(proposal: Proposal, user: User, *, loaded: bool = False):
+    """Every rule's finding for the proposal as it stands, changing nothing.
+
+    `loaded`: `proposal` comes from `selectors.proposal_for_check` already (the editor has
+    it), so it is not read again.
+    """
     from jiebang.eligibility.engine import check_proposal
 
-    check, params = selectors.build_proposal_check(
-        selectors.proposal_for_check(proposal.pk), user=user
-    )
+    if not loaded:
+        proposal = selectors.proposal_for_check(proposal.pk)
+    check, params = selectors.build_proposal_check(proposal, user=user)
     return check_proposal(check, params)
 
 

@@ -187,7 +187,7 @@ def _edit_context(request, proposal, step, editor, **extra):
     if step == "attachments":
         context.update(_attachment_context(proposal, extra.pop("upload_form", None)))
     if step == "submit":
-        findings = services.precheck(proposal, request.user)
+        findings = services.precheck(proposal, request.user, loaded=True)
         context.update(
             {
                 "findings": _annotated(findings),

@@ -474,3 +474,41 @@ def test_prior_performance_is_saved_at_most_five_per_type_and_a_wrong_upload_can
     response = client.post(f"/proposals/{proposal.pk}/attachments/{link.pk}/remove/", follow=True)
     assert "已移除该附件" in response.content.decode()
     assert not ProposalAttachment.objects.filter(pk=link.pk).exists()
+
+
+def test_the_submit_step_shows_its_precheck_without_asking_for_it_again(client, demand):
+    """The last step runs the pre-check once and shows the panel with it: in the deadline
+    rush every applicant opens this page, so the panel is not fetched a second time."""
+    proposal, user, _partner = complete_proposal(demand)
+    client.force_login(user)
+    precheck_url = f"/proposals/{proposal.pk}/precheck/"
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(edit_url(proposal, "submit")).content.decode()
+
+    panel = page[page.index('id="precheck-panel"') :]
+    assert "可以提交" in panel and 'data-code="PRIORITY-INDUSTRY-ACADEMIA"' in panel
+    assert f'hx-get="{precheck_url}" hx-trigger="proposal-saved from:body"' in page
+    assert f'hx-get="{precheck_url}" hx-trigger="load' not in page
+    members_reads = [
+        q
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "proposals_consortiummember"')
+    ]
+    assert len(members_reads) == 1, "the proposal is loaded for the check once"
+    other_step = client.get(edit_url(proposal, "plan")).content.decode()
+    assert f'hx-get="{precheck_url}" hx-trigger="load, proposal-saved from:body"' in other_step
+
+
+def test_a_consortium_member_sees_each_proposal_once_in_its_list(client, demand):
+    proposal, user, partner = complete_proposal(demand)
+    second, second_user, _partner = complete_proposal(demand, partner=partner, team_start=950)
+    services.submit_proposal(proposal_id=proposal.pk, by=user)
+    services.submit_proposal(proposal_id=second.pk, by=second_user)
+    partner_user = UserFactory(organization=partner, roles=[Role.APPLICANT])
+    client.force_login(partner_user)
+
+    page = client.get("/proposals/").content.decode()
+
+    receipts = re.findall(r'href="/proposals/(\d+)/receipt/"', page)
+    assert sorted(receipts) == sorted([str(proposal.pk), str(second.pk)])
