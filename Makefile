@@ -6,13 +6,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := jiebang.settings
 
-.PHONY: run install test lint format pytest assets migrate seed clean help
+.PHONY: run install test lint format pytest assets migrate seed clean help bench
 
 help:
 	@echo "make run      set everything up (venv, packages, assets, database, demo data) and serve on http://$(HOST):$(PORT)/"
 	@echo "make install  the same set-up without serving"
 	@echo "make test     install dev tools, lint, check migrations, run the whole test suite"
 	@echo "make lint     ruff check + ruff format --check"
+	@echo "make bench    run every benchmark (PostgreSQL and Redis running; ~25 min) and record bench/RESULTS.md"
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -65,6 +66,11 @@ test: lint $(VENV)/.dev-installed node_modules/.installed
 	@mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 1
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Every benchmark of bench/ (bench/run_all.py): prints the figures and records them in
+# bench/RESULTS.md. Needs PostgreSQL and Redis on 127.0.0.1. BENCH_ARGS="--only rush --quick".
+bench: $(VENV)/.dev-installed
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var/static var/*.sqlite3*

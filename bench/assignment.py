@@ -17,6 +17,7 @@ The LP of the full instance is solved when ``--lp full`` or, by default (``--lp 
 when it has at most ``--lp-max-vars`` variables (2.5 M: the default instance's 1.8 M take
 4–7 min and ~3 GiB on 2 cores); otherwise, or with ``--lp sample``, it is solved on a
 sampled sub-instance (``--sample 400x200``) on which the optimiser is run as well.
+With ``--json FILE`` the figures are written as JSON too (bench/common.py ``write_summary``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import write_summary  # noqa: E402
 from jiebang.review.optimizer import (  # noqa: E402
     AssignmentResult,
     ExpertNode,
@@ -207,8 +209,13 @@ def table(rows: list[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
+def relative_gap(result: AssignmentResult, lp: dict) -> float:
+    """(LP bound − optimiser) / LP bound: 0 when the optimiser is optimal (NaN if LP failed)."""
+    return (lp["affinity"] - result.total_affinity) / max(lp["affinity"], 1e-12)
+
+
 def compare(label: str, inst: Instance, result: AssignmentResult, lp: dict) -> list:
-    gap = (lp["affinity"] - result.total_affinity) / max(lp["affinity"], 1e-12)
+    gap = relative_gap(result, lp)
     return [
         (f"{label}: size", f"{len(inst.experts)} experts × {len(inst.items)} items"),
         (f"{label}: LP variables / rows", f"{lp['vars']:,} / {lp['rows']:,}"),
@@ -245,6 +252,7 @@ def main(argv=None) -> int:
     p.add_argument("--sample", default="400x200", help="experts×items of the LP sub-instance")
     p.add_argument("--lp-time-limit", type=float, default=600.0, help="seconds per LP phase")
     p.add_argument("--no-greedy", action="store_true")
+    p.add_argument("--json", help="write the figures to this file (make bench)")
     a = p.parse_args(argv)
     if a.quick:
         a.experts, a.items = 200, 100
@@ -275,6 +283,7 @@ def main(argv=None) -> int:
         ("total affinity", f"{result.total_affinity:.6f}"),
         ("mean affinity per pair", f"{result.total_affinity / max(len(result.pairs), 1):.4f}"),
     ]
+    g_aff = None
     if not a.no_greedy:
         t0 = time.perf_counter()
         g_count, g_aff = greedy(inst)
@@ -290,25 +299,52 @@ def main(argv=None) -> int:
     mode = a.lp
     if mode == "auto":
         mode = "full" if n_vars <= a.lp_max_vars else "sample"
+    lp_summary = {"scope": mode, "size": None, "gap": None, "fractional": None}
     if mode == "full":
         rows.append(("LP comparison", "on the FULL instance"))
-        rows += compare("full", inst, result, lp_optimum(inst, a.lp_time_limit))
+        lp_inst, lp_result = inst, result
     elif mode == "sample":
         s_e, s_i = (int(x) for x in a.sample.lower().split("x"))
-        sub = inst.sub(s_e, s_i, np.random.default_rng(a.seed + 1))
-        sub_result, sub_build, sub_solve, _ = run_optimiser(sub)
+        lp_inst = inst.sub(s_e, s_i, np.random.default_rng(a.seed + 1))
+        lp_result, sub_build, sub_solve, _ = run_optimiser(lp_inst)
         rows.append(
             (
                 "LP comparison",
-                f"on a SAMPLED sub-instance ({len(sub.experts)} × {len(sub.items)}; the full LP "
-                f"would have {n_vars:,} variables)",
+                f"on a SAMPLED sub-instance ({len(lp_inst.experts)} × {len(lp_inst.items)}; the "
+                f"full LP would have {n_vars:,} variables)",
             )
         )
         rows.append(("sample: optimiser build + solve", f"{sub_build:.3f} s + {sub_solve:.3f} s"))
-        rows += compare("sample", sub, sub_result, lp_optimum(sub, a.lp_time_limit))
+    if mode != "none":
+        lp = lp_optimum(lp_inst, a.lp_time_limit)
+        rows += compare(mode, lp_inst, lp_result, lp)
+        lp_summary.update(
+            size=f"{len(lp_inst.experts)}x{len(lp_inst.items)}",
+            gap=relative_gap(lp_result, lp),
+            fractional=lp["fractional"],
+        )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     rows.append(("peak memory (RSS)", f"{peak:.2f} GiB"))
     print(table(rows))
+    gap = lp_summary["gap"]
+    write_summary(
+        a.json,
+        {
+            "bench": "assignment",
+            "experts": a.experts,
+            "items": a.items,
+            "k": a.k,
+            "build_s": build_s,
+            "solve_s": solve_s,
+            "assigned": len(result.pairs),
+            "required": inst.required,
+            "affinity": result.total_affinity,
+            "greedy_affinity": g_aff,
+            "lp": lp_summary,
+            "peak_rss_gib": peak,
+            "ok": len(result.pairs) == inst.required and (gap is None or abs(gap) < 1e-6),
+        },
+    )
     return 0
 
 

@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python bench/eligibility_scale.py [--orgs 20000] [--persons 1000000]
      [--projects 100000] [--repeat 200] [--seed 1] [--target-ms 50] [--quick] [--reuse]
+     [--json FILE]
 
 Needs PostgreSQL (127.0.0.1:5432, user postgres, trust auth; `--pg` to change). Uses its
 own database `jiebang_bench`: dropped and created again (then migrated) unless `--reuse`
@@ -26,13 +27,13 @@ complete proposal to a published demand, and history of their own for their unit
 team members that keeps them eligible (ongoing projects under the limits, accepted
 projects, expired credit records). It asserts both checks have no blocking finding, then
 times each check `--repeat` times (after 3 warm-up runs) and prints p50/p95/p99/max in ms,
-the queries per check and whether p95 < `--target-ms`.
+the queries per check and whether p95 < `--target-ms`; with `--json FILE`, the figures as
+JSON too (bench/common.py `write_summary`).
 """
 
 import argparse
 import datetime as dt
 import os
-import platform
 import random
 import statistics
 import sys
@@ -40,7 +41,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import psycopg
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import machine_line, recreate_database, write_summary  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -58,6 +61,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--quick", action="store_true", help="2,000 units, 50,000 persons, 5,000 projects, 50 runs"
     )
     parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run")
+    parser.add_argument("--json", help="write the figures to this file (make bench)")
     args = parser.parse_args(argv)
     if args.quick:
         args.orgs, args.persons, args.projects, args.repeat = 2_000, 50_000, 5_000, 50
@@ -69,27 +73,12 @@ MARKER = "资格审查规模基准"  # the title of the benchmarked demand: mark
 
 
 def prepare_database(args) -> bool:
-    """Create the database if needed (drop it first unless --reuse); True if data is there."""
-    with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (args.db,)).fetchone()
-        if exists and args.reuse:
-            with psycopg.connect(f"{args.pg}/{args.db}") as db:
-                try:
-                    return bool(
-                        db.execute(
-                            "SELECT 1 FROM demands_demand WHERE title = %s", (MARKER,)
-                        ).fetchone()
-                    )
-                except psycopg.errors.UndefinedTable:
-                    return False
-        if exists:
-            conn.execute(f'DROP DATABASE "{args.db}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{args.db}"')
-    return False
+    """Create the database (dropped first unless --reuse finds the data); True if data is there."""
+    marker_sql = f"SELECT 1 FROM demands_demand WHERE title = '{MARKER}'"  # noqa: S608 (constant)
+    return recreate_database(args.pg, args.db, reuse_marker_sql=marker_sql if args.reuse else None)
 
 
 HAVE_DATA = prepare_database(ARGS)
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["DATABASE_URL"] = f"{ARGS.pg}/{ARGS.db}"
 os.environ["PRIVATE_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="jiebang-bench-eligibility-")
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
@@ -345,7 +334,8 @@ def analyse() -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
-def sizes() -> str:
+def sizes() -> tuple[str, dict]:
+    """The printed line of table sizes, and the row count of each table by label."""
     tables = {
         "units": Organization,
         "persons": Person,
@@ -353,18 +343,20 @@ def sizes() -> str:
         "principals": CityProjectPrincipal,
         "credit records": CreditRecord,
     }
-    parts = []
+    parts, counts = [], {}
     with connection.cursor() as cursor:
         for label, model in tables.items():
             cursor.execute(f"SELECT pg_total_relation_size('{model._meta.db_table}')")
             size = cursor.fetchone()[0] / 1048576
-            parts.append(f"{model.objects.count():,} {label} ({size:,.0f} MB)")
+            counts[label] = model.objects.count()
+            parts.append(f"{counts[label]:,} {label} ({size:,.0f} MB)")
         cursor.execute("SELECT pg_database_size(current_database())")
         parts.append(f"database {cursor.fetchone()[0] / 1048576:,.0f} MB")
-    return ", ".join(parts)
+    return ", ".join(parts), counts
 
 
-def time_check(label: str, once, repeat: int, target_ms: float) -> bool:
+def time_check(label: str, once, repeat: int, target_ms: float) -> dict:
+    """Print and return p50/p95/p99/max in ms over `repeat` runs and the queries per check."""
     findings = once()
     blockers = blocking(findings)
     if blockers:
@@ -407,25 +399,14 @@ def time_check(label: str, once, repeat: int, target_ms: float) -> bool:
     )
     for seconds, sql in sorted(timed, reverse=True)[:3]:
         print(f"  slowest query {seconds * 1000:.2f} ms: {sql[:110]}")
-    return ok
+    return {"p50": p50, "p95": p95, "p99": p99, "max": times[-1], "queries": queries}
 
 
-def machine() -> str:
-    memory = "?"
-    try:
-        with open("/proc/meminfo") as meminfo:
-            total_kb = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
-        memory = f"{total_kb / 1048576:.1f} GiB"
-    except (OSError, StopIteration, ValueError):
-        pass
+def versions() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         server = cursor.fetchone()[0]
-    return (
-        f"machine: {os.cpu_count()} cores, {memory} memory, load average "
-        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}; Python "
-        f"{platform.python_version()}, Django {django.__version__}, PostgreSQL {server}"
-    )
+    return {"Django": django.__version__, "PostgreSQL": server}
 
 
 def main() -> None:
@@ -433,7 +414,7 @@ def main() -> None:
     rng = random.Random(args.seed)  # noqa: S311 (reproducible test data, not secrets)
     start = time.perf_counter()
     call_command("migrate", verbosity=0)
-    print(machine())
+    print(machine_line(**versions()))
     print(f"migrate ({args.db}): {time.perf_counter() - start:.1f} s")
     if HAVE_DATA:
         print(f"reusing the data in {args.db} (--reuse)")
@@ -450,7 +431,8 @@ def main() -> None:
             f"projects with {made['principals']:,} principals {s['projects']:.1f} s, credit "
             f"records {s['credit']:.1f} s; then the two applications and VACUUM ANALYZE"
         )
-    print("data:", sizes())
+    sizes_line, counts = sizes()
+    print("data:", sizes_line)
 
     demand = Demand.objects.get(title=MARKER)
     demand_user = User.objects.filter(organization=demand.organization).first()
@@ -471,10 +453,27 @@ def main() -> None:
         f"demand {demand.pk}: team {demand.team.count()}; proposal {proposal.pk}: "
         f"{proposal.members.count()} consortium member(s), team {proposal.team.count()}"
     )
-    ok = time_check("demand check", demand_once, args.repeat, args.target_ms)
-    ok = time_check("proposal check", proposal_once, args.repeat, args.target_ms) and ok
+    checks = {
+        "demand": time_check("demand check", demand_once, args.repeat, args.target_ms),
+        "proposal": time_check("proposal check", proposal_once, args.repeat, args.target_ms),
+    }
+    ok = all(figures["p95"] < args.target_ms for figures in checks.values())
     print(f"load average after: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print("OK" if ok else "FAILED: a check's p95 is over the target")
+    write_summary(
+        args.json,
+        {
+            "bench": "eligibility",
+            "units": counts["units"],
+            "persons": counts["persons"],
+            "projects": counts["city projects"],
+            "repeat": args.repeat,
+            "checks": checks,
+            "target_ms": args.target_ms,
+            "ok": ok,
+            "versions": versions(),
+        },
+    )
     sys.exit(0 if ok else 1)
 
 

@@ -1,7 +1,7 @@
 """Benchmark: a 50,000-row Excel export (jiebang.core.exports) stays in constant memory.
 
 Run: .venv/bin/python bench/export_50k.py [--rows 50000] [--small 5000] [--bound-mb 64]
-     [--no-job] [--keep DIR]
+     [--no-job] [--keep DIR] [--json FILE]
 
 (~15 min in all, most of it the 50,000-row export run again under tracemalloc, which slows
 Python ~3×; `--keep DIR` keeps the database in DIR and reuses it on the next run.)
@@ -22,7 +22,8 @@ unless `--no-job`, the same full export as a background job (`run_export_job`, p
 written every 500 rows). Prints rows, seconds, rows/s, file size, peak traced memory and
 the process's peak RSS, and fails (exit 1) if the full export's peak traced memory reaches
 `--bound-mb` or is not within 1.5× (+ 4 MB) of the small export's: memory must not grow
-with the number of rows.
+with the number of rows. `--json FILE` writes the figures as JSON too (bench/common.py
+`write_summary`).
 
 Measured 2026-11-29 (bench/RESULTS.md): 50,000 rows in 46.6 s on a quiet machine (103 s at
 load average 6–8), peak traced Python memory 30.1 MB for 50,000 rows and 22.4 MB for 5,000
@@ -42,6 +43,10 @@ import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import machine_line, write_summary  # noqa: E402
+
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -54,13 +59,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         metavar="DIR",
         help="build the database in DIR and keep it; reuse it on the next run (same --rows)",
     )
+    parser.add_argument("--json", help="write the figures to this file (make bench)")
     return parser.parse_args(argv)
 
 
 ARGS = parse_args()
 WORKDIR = Path(ARGS.keep) if ARGS.keep else Path(tempfile.mkdtemp(prefix="jiebang-bench-export-"))
 WORKDIR.mkdir(parents=True, exist_ok=True)
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
 os.environ["PRIVATE_MEDIA_ROOT"] = str(WORKDIR / "private")
 os.environ.pop("REDIS_URL", None)
@@ -190,22 +195,9 @@ def export_once(user, params: dict, *, traced: bool) -> dict:
 
 
 def machine() -> str:
-    import platform
-
     import openpyxl
 
-    memory = "?"
-    try:
-        with open("/proc/meminfo") as meminfo:
-            total_kb = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
-        memory = f"{total_kb / 1048576:.1f} GiB"
-    except (OSError, StopIteration, ValueError):
-        pass
-    return (
-        f"machine: {os.cpu_count()} cores, {memory} memory, load average "
-        f"{os.getloadavg()[0]:.1f}; Python {platform.python_version()}, "
-        f"openpyxl {openpyxl.__version__}, chunk {settings.EXPORT_CHUNK_SIZE} rows"
-    )
+    return machine_line(openpyxl=openpyxl.__version__, chunk=f"{settings.EXPORT_CHUNK_SIZE} rows")
 
 
 def mb(value: float) -> str:
@@ -257,15 +249,17 @@ def main() -> None:
             f"{rss_after:,.0f} MB after both (untraced) exports"
         )
 
+        job_seconds = None
         if not args.no_job:
             settings.EXPORT_SYNC_MAX_ROWS = 0
             result = run_export(
                 export=get_export("bureau-demands"), user=auditor, params={"state": "all"}
             )
             job = ExportJob.objects.get(pk=result.job.pk)  # ran eagerly on commit
+            job_seconds = (job.finished_at - job.started_at).total_seconds()
             print(
                 f"as a background job: {job.state}, {job.done:,}/{job.total:,} rows, "
-                f"{(job.finished_at - job.started_at).total_seconds():.2f} s "
+                f"{job_seconds:.2f} s "
                 f"(progress written every {settings.EXPORT_PROGRESS_EVERY} rows), "
                 f"file {mb(job.file.size)}"
             )
@@ -277,10 +271,27 @@ def main() -> None:
             f"bound: peak traced memory < {args.bound_mb:.0f} MB and not growing with rows "
             f"(full ≤ 1.5 × small + 4 MB): full {mb(full)}, small {mb(small)}"
         )
-        if full >= bound or full > 1.5 * small + 4 * 1048576:
-            print("FAILED: the export's memory exceeds the stated bound")
+        ok = full < bound and full <= 1.5 * small + 4 * 1048576
+        print("OK" if ok else "FAILED: the export's memory exceeds the stated bound")
+        big = figures["full"]
+        write_summary(
+            args.json,
+            {
+                "bench": "export",
+                "rows": big["rows"],
+                "small_rows": figures["small"]["rows"],
+                "seconds": big["seconds"],
+                "rows_per_s": big["rows"] / big["seconds"],
+                "peak_mb": full / 1048576,
+                "peak_mb_small": small / 1048576,
+                "bound_mb": args.bound_mb,
+                "file_mb": big["size"] / 1048576,
+                "job_seconds": job_seconds,
+                "ok": ok,
+            },
+        )
+        if not ok:
             sys.exit(1)
-        print("OK")
     finally:
         if not args.keep:
             shutil.rmtree(WORKDIR, ignore_errors=True)

@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/hall.py [--demands 10000] [--users 50] [--duration 20]
      [--warmup 5] [--seed 1] [--workers N] [--client-procs 2] [--no-uncached] [--quick]
-     [--reuse] [--keep-db] [--prepare-only]
+     [--reuse] [--keep-db] [--prepare-only] [--json FILE]
 
 Needs PostgreSQL (127.0.0.1:5432, user postgres, trust auth; `--pg`) and Redis
 (`--redis`, default redis://127.0.0.1:6379/15: database 15 is flushed at the start). Uses its
@@ -30,6 +30,7 @@ latency, requests per second, errors and the share of X-Hall-Cache hits, the rat
 hall scenario's requests per second to hello-world's and whether the targets hold: cached
 hall p95 < `--target-p95-ms` (150) and rps ≥ `--target-ratio` (0.40) × hello-world's.
 The load generator runs on the same machine as the server and takes part of its CPU.
+`--json FILE` writes the figures as JSON too (bench/common.py `write_summary`).
 """
 
 import argparse
@@ -37,13 +38,9 @@ import datetime as dt
 import http.client
 import multiprocessing
 import os
-import platform
 import random
 import resource
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -53,9 +50,9 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
-import psycopg
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import common  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -79,6 +76,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--prepare-only", action="store_true", help="build the database (kept) and stop"
     )
+    parser.add_argument("--json", help="write the figures to this file (make bench)")
     args = parser.parse_args(argv)
     if args.quick:
         args.demands, args.warmup, args.duration = 2_000, 3.0, 8.0
@@ -89,31 +87,15 @@ ARGS = parse_args()
 MARKER = "榜单大厅负载基准"  # the title of the call: marks a generated database
 
 
-def prepare_database(args) -> bool:
-    """Create the database if needed (drop it first unless --reuse); True if data is there."""
-    with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (args.db,)).fetchone()
-        if exists and args.reuse:
-            with psycopg.connect(f"{args.pg}/{args.db}") as db:
-                try:
-                    return bool(
-                        db.execute("SELECT 1 FROM calls_call WHERE name = %s", (MARKER,)).fetchone()
-                    )
-                except psycopg.errors.UndefinedTable:
-                    return False
-        if exists:
-            conn.execute(f'DROP DATABASE "{args.db}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{args.db}"')
-    return False
-
-
-def drop_database(args) -> None:
-    with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
-
-
-HAVE_DATA = prepare_database(ARGS)
-sys.path.insert(0, str(ROOT))
+HAVE_DATA = common.recreate_database(
+    ARGS.pg,
+    ARGS.db,
+    reuse_marker_sql=(
+        f"SELECT 1 FROM calls_call WHERE name = '{MARKER}'"  # noqa: S608 (a constant)
+        if ARGS.reuse
+        else None
+    ),
+)
 MEDIA = tempfile.mkdtemp(prefix="jiebang-bench-hall-")
 SERVER_ENV = {
     "DJANGO_SETTINGS_MODULE": "jiebang.settings",
@@ -342,83 +324,15 @@ def generate(args, rng: random.Random) -> None:
     )
 
 
-# ---------------------------------------------------------------------------------------
-# Server
-# ---------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, args, *, cache_seconds: int | None):
-        self.port = free_port()
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
-        env = dict(os.environ)
-        env.update(SERVER_ENV)
-        env["GUNICORN_BIND"] = f"127.0.0.1:{self.port}"
-        env["GUNICORN_WORKERS"] = str(args.workers)
-        if cache_seconds is not None:
-            env["HALL_CACHE_SECONDS"] = str(cache_seconds)
-        self.proc = subprocess.Popen(  # noqa: S603 (fixed argv)
-            [
-                str(ROOT / ".venv/bin/gunicorn"),
-                "-c",
-                "deploy/gunicorn.conf.py",
-                "bench.hello:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                log = self.tail()
-                self.stop()
-                raise SystemExit(f"gunicorn did not start:\n{log}")
-            try:
-                status, _ = get(self.port, "/hello/")
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.3)
-        time.sleep(2)  # let every worker finish importing
-
-    def tail(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")[-3000:]
-
-    def boots(self) -> int:
-        """Workers started so far (max_requests recycles them under load)."""
-        self.log.seek(0)
-        return self.log.read().count(b"Booting worker")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        self.log.close()
-
-
-def get(port: int, url: str) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request("GET", url)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
+def start_server(args, *, cache_seconds: int | None) -> common.Server:
+    """gunicorn serving bench/hello.py (the project plus /hello/), as in production."""
+    return common.Server(
+        env=SERVER_ENV,
+        workers=args.workers,
+        app="bench.hello:application",
+        probe="/hello/",
+        extra_env={} if cache_seconds is None else {"HALL_CACHE_SECONDS": str(cache_seconds)},
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -516,15 +430,10 @@ def run_load(args, port: int, urls: list[str], rng: random.Random) -> dict:
         count += part[5]
     for proc in procs:
         proc.join()
-    latencies.sort()
     ok = statuses.get(200, 0)
     return {
-        "n": len(latencies),
+        **common.latency_figures(latencies),
         "rps": ok / args.duration,
-        "p50": percentile(latencies, 50),
-        "p95": percentile(latencies, 95),
-        "p99": percentile(latencies, 99),
-        "max": latencies[-1] * 1000 if latencies else float("nan"),
         "mean": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
         "errors": sum(v for k, v in statuses.items() if k != 200),
         "statuses": dict(statuses),
@@ -535,37 +444,21 @@ def run_load(args, port: int, urls: list[str], rng: random.Random) -> dict:
     }
 
 
-def percentile(sorted_values: list[float], q: float) -> float:
-    """Nearest-rank percentile in ms."""
-    if not sorted_values:
-        return float("nan")
-    rank = max(0, min(len(sorted_values) - 1, round(q / 100 * len(sorted_values) + 0.5) - 1))
-    return sorted_values[rank] * 1000
-
-
 # ---------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    memory = "?"
-    try:
-        with open("/proc/meminfo") as meminfo:
-            total_kb = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
-        memory = f"{total_kb / 1048576:.1f} GiB"
-    except (OSError, StopIteration, ValueError):
-        pass
+def versions() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         server = cursor.fetchone()[0]
     redis_version = cache._cache.get_client().info().get("redis_version", "?")
-    return (
-        f"machine: {os.cpu_count()} cores, {memory} memory, load average "
-        f"{' / '.join(f'{x:.2f}' for x in os.getloadavg())}; Python "
-        f"{platform.python_version()}, Django {django.__version__}, PostgreSQL {server}, "
-        f"Redis {redis_version}"
-    )
+    return {"Django": django.__version__, "PostgreSQL": server, "Redis": redis_version}
+
+
+def machine() -> str:
+    return common.machine_line(**versions())
 
 
 def row(label: str, r: dict, hello_rps: float | None) -> str:
@@ -627,10 +520,10 @@ def main() -> None:
     ]
     uncached = [
         ("hall / (uncached)", ["/"]),
-        ("search (uncached)", scenarios[2][1]),
+        ("search (uncached)", scenarios[3][1]),
     ]
     results = {}
-    server = Server(args, cache_seconds=None)
+    server = start_server(args, cache_seconds=None)
     try:
         for label, urls in scenarios:
             boots = server.boots()
@@ -640,7 +533,7 @@ def main() -> None:
     finally:
         server.stop()
     if not args.no_uncached:
-        server = Server(args, cache_seconds=0)
+        server = start_server(args, cache_seconds=0)
         try:
             for label, urls in uncached:
                 boots = server.boots()
@@ -683,9 +576,31 @@ def main() -> None:
     last = results["hello-world /hello-last/"]["rps"]
     print(f"hall rps / hello-last rps (same URL resolution as the hall) = {hall['rps'] / last:.1%}")
     print(machine().replace("machine:", "after:"))
+    common.write_summary(
+        args.json,
+        {
+            "bench": "hall",
+            "demands": len(public),
+            "users": args.users,
+            "duration_s": args.duration,
+            "workers": args.workers,
+            "hello_rps": hello,
+            "scenarios": {
+                label: {
+                    **{key: r[key] for key in ("rps", "p50", "p95", "p99", "max", "errors")},
+                    "hit": r["hit"] if r["cached"] else None,
+                    "ratio": r["rps"] / hello if hello else None,
+                }
+                for label, r in results.items()
+            },
+            "targets": {"p95_ms": args.target_p95_ms, "ratio": args.target_ratio},
+            "ok": ok_p95 and ok_ratio,
+            "versions": versions(),
+        },
+    )
     if not (args.keep_db or args.reuse):
         connection.close()
-        drop_database(args)
+        common.drop_database(args.pg, args.db)
         print(f"dropped database {args.db}")
     sys.exit(0 if ok_p95 and ok_ratio else 1)
 

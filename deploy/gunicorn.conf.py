@@ -15,9 +15,12 @@ worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then (long-lived processes fragment memory: PDF and Excel work).
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then (long-lived processes fragment memory: PDF and Excel work),
+# but rarely and not together: a worker boots in ~1 s of CPU (Django, jieba's dictionary), and
+# at 2,000 ± 200 requests the hall benchmark saw every worker of a 2-core node restart within
+# the same few seconds under ~1,000 req/s (bench/RESULTS.md). A wide jitter spreads them out.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 10000))
 accesslog = "-"
 errorlog = "-"
 # The real client address, for the audit log and the lockout (nginx sets it).
