@@ -3,6 +3,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # The public hall first: it carries the anonymous load (bench/RESULTS.md), and none of
+    # its routes (/, hall/<int:pk>/, policies/, feeds/demands.*) is matched by another app.
+    path("", include("jiebang.portal.urls")),
     path("", include("jiebang.core.urls")),
     path("", include("jiebang.dashboard.urls")),
     path("", include("jiebang.orgs.urls")),
@@ -15,5 +18,4 @@ urlpatterns = [
     path("api/v1/", include("jiebang.api.urls")),
     path("", include("jiebang.api.page_urls")),
     path("", include("jiebang.projects.urls")),
-    path("", include("jiebang.portal.urls")),
 ]

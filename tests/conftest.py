@@ -58,3 +58,31 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+# The real Redis the suite's Redis tests use: a database of its own, flushed before and after
+# each of them (bench/hall.py uses 15).
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/14")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on a real Redis through the production backend
+    (jiebang/core/cache_backends.py), emptied before and after the test. Without a Redis
+    server the test is skipped, and fails under CI (.ci/run starts one)."""
+    import redis
+    from django.core.cache import cache
+
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        message = f"no Redis at {REDIS_TEST_URL}: {error}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    settings.CACHES = {
+        "default": {"BACKEND": "jiebang.core.cache_backends.RedisCache", "LOCATION": REDIS_TEST_URL}
+    }
+    cache.clear()
+    yield cache
+    cache.clear()

@@ -11,19 +11,31 @@ cached rendering path for little gain. A response that sets a cookie, uses a CSR
 says no-store is not stored either, and a visitor with pending messages (e.g. just signed
 out) is served fresh so the message is shown to them and never to anybody else.
 
-The key is `hall:page:<generation>:<status epoch>:<hash of scheme, host, path, the
-normalised query string and the language>`:
+Three keys, read together with one `cache.get_many` (one Redis MGET):
 
-- *generation* — `hall:generation`, incremented by `invalidate_hall(reason)` after the
-  commit of every service that changes what the hall shows (publishing, closing a demand
-  as matched or unsolved, announcements, a search-index rebuild). Bumping it orphans every
-  cached page at once: no key listing, no pattern delete, the same on LocMem and Redis.
-  The key is read before the view renders, so a page rendered while a publish commits is
-  stored under the old generation, which nobody reads once the new one is set.
-- *status epoch* — the next solicitation deadline still ahead among published demands (or
-  "none"). Passing a deadline moves a demand from 征集中 to 已截止 without any write; the
-  epoch then changes and the next request renders afresh. It is computed with one query
-  and cached per generation until that deadline has passed.
+- `hall:generation` — incremented by `invalidate_hall(reason)` after the commit of every
+  service that changes what the hall shows (publishing, closing a demand as matched or
+  unsolved, announcements, a search-index rebuild). Every stored page records the
+  generation it was rendered under and is served only while that is still the current one,
+  so bumping it makes every cached page stale at once: no key listing, no pattern delete,
+  the same on LocMem and Redis. The generation is read before the view renders, so a page
+  rendered while a publish commits is stored with the old generation and never served.
+- `hall:next-deadline` — the *status epoch* and the generation it was computed for: the
+  next solicitation deadline still ahead among published demands (or none). Passing a
+  deadline moves a demand from 征集中 to 已截止 without any write; the epoch then changes
+  and the next request renders afresh. The epoch is recomputed with one query when the
+  record belongs to another generation (or is missing) or once its deadline has passed.
+- `hall:page:<hash of scheme, host, path, the normalised query string and the language>` —
+  `(generation, epoch, content type, body)`. It is served only when its generation and
+  epoch equal the current ones; otherwise the view renders and the entry is replaced. A
+  slow rendering of the old generation that lands after a fresh one only costs the next
+  visitor one more rendering: it is never served.
+
+A cached hit therefore costs one cache round trip (MGET of the three keys) and no SQL
+query; with `jiebang.core.cache_backends.RedisCache` it also builds no client object. A
+miss adds the rendering, a SET of the page and, when the epoch record is stale, one query
+and a SET of the record. No value is memoised in the process: an invalidation is seen by
+every process on its next request.
 
 With LocMem (no REDIS_URL) each process has its own cache: an invalidation reaches only
 the process where the write happened; the others catch up within HALL_CACHE_SECONDS.
@@ -47,6 +59,8 @@ from jiebang.core import clock
 logger = logging.getLogger("jiebang.portal.cache")
 
 GENERATION_KEY = "hall:generation"
+EPOCH_KEY = "hall:next-deadline"
+PAGE_KEY_PREFIX = "hall:page:"
 CACHE_HEADER = "X-Hall-Cache"
 
 
@@ -85,14 +99,15 @@ def hall_generation() -> int:
     return cache.get_or_set(GENERATION_KEY, _fresh_generation, timeout=None)
 
 
-def status_epoch(generation: int) -> str:
+def status_epoch(generation: int, stored=None) -> str:
     """The next solicitation deadline still ahead among published demands, as a string for
-    the cache key; "none" when there is none. Deadlines are inclusive (`selectors.is_open`),
-    so the value stays valid up to and including that instant."""
-    key = f"hall:next-deadline:{generation}"
+    the comparison with a page's; "none" when there is none. Deadlines are inclusive
+    (`selectors.is_open`), so the value stays valid up to and including that instant.
+
+    `stored` is the `EPOCH_KEY` record already read with the page (`(generation, deadline)`),
+    reused while it belongs to `generation` and its deadline has not passed."""
     now = clock.now()
-    stored = cache.get(key)  # a 1-tuple, so that "no deadline ahead" can be cached too
-    if stored is None or (stored[0] is not None and stored[0] < now):
+    if stored is None or stored[0] != generation or (stored[1] is not None and stored[1] < now):
         from django.db.models import Min
 
         from jiebang.demands.enums import DemandState
@@ -101,9 +116,9 @@ def status_epoch(generation: int) -> str:
         upcoming = Demand.objects.filter(
             state=DemandState.PUBLISHED, solicitation_deadline__gte=now
         ).aggregate(at=Min("solicitation_deadline"))["at"]
-        stored = (upcoming,)
-        cache.set(key, stored, settings.HALL_CACHE_SECONDS)
-    return f"{stored[0].timestamp():.6f}" if stored[0] is not None else "none"
+        stored = (generation, upcoming)
+        cache.set(EPOCH_KEY, stored, settings.HALL_CACHE_SECONDS)
+    return f"{stored[1].timestamp():.6f}" if stored[1] is not None else "none"
 
 
 def _servable(request) -> bool:
@@ -116,8 +131,6 @@ def _servable(request) -> bool:
 
 
 def _page_key(request, variant: str) -> str:
-    generation = hall_generation()
-    epoch = status_epoch(generation)
     described = "\n".join(
         [
             request.scheme,
@@ -127,8 +140,22 @@ def _page_key(request, variant: str) -> str:
             getattr(request, "LANGUAGE_CODE", ""),
         ]
     )
-    digest = hashlib.sha256(described.encode()).hexdigest()[:40]
-    return f"hall:page:{generation}:{epoch}:{digest}"
+    return PAGE_KEY_PREFIX + hashlib.sha256(described.encode()).hexdigest()[:40]
+
+
+def _lookup(key: str):
+    """`(generation, epoch, entry)` for a page key: one `get_many` for the three keys, plus
+    what a missing generation or a stale epoch record needs. `entry` is the stored page,
+    or None when there is none or it was rendered under another generation or epoch."""
+    found = cache.get_many([GENERATION_KEY, EPOCH_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = hall_generation()
+    epoch = status_epoch(generation, found.get(EPOCH_KEY))
+    entry = found.get(key)
+    if entry is not None and (entry[0] != generation or entry[1] != epoch):
+        entry = None
+    return generation, epoch, entry
 
 
 def _storable(request, response) -> bool:
@@ -156,12 +183,12 @@ def cached_for_anonymous(variant=None):
                 return view(request, *args, **kwargs)
             try:
                 key = _page_key(request, variant(request) if variant else "")
-                entry = cache.get(key)
+                generation, epoch, entry = _lookup(key)
             except Exception:
                 logger.exception("hall cache: unavailable, rendering uncached")
                 return view(request, *args, **kwargs)
             if entry is not None:
-                content_type, content = entry
+                _generation, _epoch, content_type, content = entry
                 response = HttpResponse(content, content_type=content_type)
                 response[CACHE_HEADER] = "hit"
                 return response
@@ -170,7 +197,7 @@ def cached_for_anonymous(variant=None):
                 try:
                     cache.set(
                         key,
-                        (response["Content-Type"], response.content),
+                        (generation, epoch, response["Content-Type"], response.content),
                         settings.HALL_CACHE_SECONDS,
                     )
                 except Exception:

@@ -28,11 +28,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 CLOSED_BADGE = '<span class="badge text-bg-secondary">已截止</span>'
 
 
-@pytest.fixture(autouse=True)
-def _hall_cache(settings):
+@pytest.fixture(autouse=True, params=["locmem", "redis"])
+def _hall_cache(request, settings):
     """Caching on with its default lifetime, starting empty (tests/conftest.py clears the
-    cache too; this module must not depend on it)."""
+    cache too; this module must not depend on it), on each process's own LocMem and on the
+    real Redis with the production backend."""
     settings.HALL_CACHE_SECONDS = 300
+    if request.param == "redis":
+        request.getfixturevalue("redis_cache")
     cache.clear()
     yield
     cache.clear()
