@@ -225,11 +225,31 @@ LOCALE_PATHS = [BASE_DIR / "jiebang" / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
-    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
-    ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+# The npm packages' files the pages load, and what those files reference (source maps, icon
+# fonts) — not their whole dist folders (jiebang/core/static_finders.py).
+VENDOR_STATIC = [
+    (
+        "vendor/bootstrap",
+        NODE_MODULES / "bootstrap" / "dist",
+        [
+            "css/bootstrap.min.css",
+            "css/bootstrap.min.css.map",
+            "js/bootstrap.bundle.min.js",
+            "js/bootstrap.bundle.min.js.map",
+        ],
+    ),
+    (
+        "vendor/bootstrap-icons",
+        NODE_MODULES / "bootstrap-icons" / "font",
+        ["bootstrap-icons.min.css", "fonts/bootstrap-icons.woff", "fonts/bootstrap-icons.woff2"],
+    ),
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist", ["htmx.min.js"]),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist", ["echarts.min.js"]),
+]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "jiebang.core.static_finders.VendorFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

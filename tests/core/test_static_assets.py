@@ -4,10 +4,11 @@ whitenoise's CompressedManifestStaticFilesStorage gives every file a content-has
 package is installed, .br siblings, and the pages link the hashed names.
 
 The vendor files come from node_modules (`npm ci`, which `make test` runs): without them
-these tests fail, they do not skip. Compressing everything takes minutes (brotli at its
-best quality over ECharts' 46 MB), so the compressed collection is limited to the files the
-public pages load; a second test hashes every static file of the project, as the deploy's
-collectstatic does, without compressing.
+these tests fail, they do not skip. Only the files listed in settings.VENDOR_STATIC are
+collected from the packages (jiebang/core/static_finders.py). The compressed collection is
+limited to the files the public pages load (brotli at its best quality is slow); a second
+test hashes every static file of the project, as the deploy's collectstatic does, without
+compressing.
 """
 
 import importlib.util
@@ -25,23 +26,11 @@ pytestmark = pytest.mark.integration
 PRODUCTION_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 HAS_BROTLI = importlib.util.find_spec("brotli") is not None
 
-# What the public pages load (jiebang/templates/base.html), from each STATICFILES_DIRS
-# entry, with what those files reference (source maps, icon fonts).
-PUBLIC_VENDOR_FILES = {
-    "vendor/bootstrap": [
-        "css/bootstrap.min.css",
-        "css/bootstrap.min.css.map",
-        "js/bootstrap.bundle.min.js",
-        "js/bootstrap.bundle.min.js.map",
-    ],
-    "vendor/bootstrap-icons": [
-        "bootstrap-icons.min.css",
-        "fonts/bootstrap-icons.woff",
-        "fonts/bootstrap-icons.woff2",
-    ],
-    "vendor/htmx": ["htmx.min.js"],
-}
+# What the public pages load (jiebang/templates/base.html): every vendor package but ECharts
+# (the dashboard's).
+PUBLIC_VENDOR = [entry for entry in settings.VENDOR_STATIC if entry[0] != "vendor/echarts"]
 # The project's own configuration, whatever a fixture overrides later.
+VENDOR_STATIC = list(settings.VENDOR_STATIC)
 STATICFILES_DIRS = list(settings.STATICFILES_DIRS)
 STATICFILES_FINDERS = list(settings.STATICFILES_FINDERS)
 STORAGES = dict(settings.STORAGES)
@@ -57,7 +46,7 @@ CHECKED = [
 
 
 def vendor_root(prefix: str) -> Path:
-    root = Path(dict(STATICFILES_DIRS)[prefix])
+    root = Path(next(root for name, root, _files in VENDOR_STATIC if name == prefix))
     if not root.is_dir():
         pytest.fail(
             f"{root} is missing: the front-end packages are not installed. Run `npm ci` "
@@ -72,23 +61,19 @@ def storages_with(backend: str) -> dict:
 
 @pytest.fixture(scope="module")
 def public_static(tmp_path_factory):
-    """The public pages' vendor files, copied under their STATICFILES_DIRS prefixes, plus the
-    site's own static folder; settings as with STATIC_MANIFEST=true, STATIC_ROOT in tmp."""
+    """The public pages' vendor files and the site's own static folder, collected with the
+    settings of STATIC_MANIFEST=true into a STATIC_ROOT in tmp."""
     tmp_path = tmp_path_factory.mktemp("public-static")
-    sources = tmp_path / "sources"
-    dirs = []
-    for prefix, files in PUBLIC_VENDOR_FILES.items():
-        root = vendor_root(prefix)
-        for name in files:
-            target = sources / prefix / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / name, target)
-        dirs.append((prefix, str(sources / prefix)))
-    dirs.append(str(SITE_STATIC))
+    for prefix, _root, _files in PUBLIC_VENDOR:
+        vendor_root(prefix)
     with override_settings(
         STATIC_ROOT=tmp_path / "static",
-        STATICFILES_DIRS=dirs,
-        STATICFILES_FINDERS=["django.contrib.staticfiles.finders.FileSystemFinder"],
+        VENDOR_STATIC=PUBLIC_VENDOR,
+        STATICFILES_DIRS=[str(SITE_STATIC)],
+        STATICFILES_FINDERS=[
+            "django.contrib.staticfiles.finders.FileSystemFinder",
+            "jiebang.core.static_finders.VendorFinder",
+        ],
         STORAGES=storages_with(PRODUCTION_STORAGE),
     ):
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -133,15 +118,17 @@ def test_the_public_hall_links_the_hashed_assets(public_static, client, settings
 
 
 def test_every_static_file_gets_a_hashed_name(tmp_path):
-    """All finders, all STATICFILES_DIRS (ECharts included), as the deploy collects them:
-    the hashing pass fails on a reference it cannot resolve (a missing source map or font).
-    The compression is left out, it only adds siblings (the test above checks it)."""
-    for prefix, _root in STATICFILES_DIRS:
+    """All finders, every vendor file (ECharts included), as the deploy collects them: the
+    hashing pass fails on a reference it cannot resolve (a missing source map or font). The
+    compression is left out, it only adds siblings (the test above checks it). Of the
+    packages, only what VENDOR_STATIC lists is collected."""
+    for prefix, _root, _files in VENDOR_STATIC:
         vendor_root(prefix)
     root = tmp_path / "static"
     try:
         with override_settings(
             STATIC_ROOT=root,
+            VENDOR_STATIC=VENDOR_STATIC,
             STATICFILES_DIRS=STATICFILES_DIRS,
             STATICFILES_FINDERS=STATICFILES_FINDERS,
             STORAGES=storages_with("django.contrib.staticfiles.storage.ManifestStaticFilesStorage"),
@@ -151,5 +138,12 @@ def test_every_static_file_gets_a_hashed_name(tmp_path):
         for name in [*CHECKED, "vendor/echarts/echarts.min.js", "jiebang/dashboard.js"]:
             assert f'"{name}":' in manifest, name
             hashed_name(root, name)
+        listed = {f"{prefix}/{name}" for prefix, _root, files in VENDOR_STATIC for name in files}
+        collected = {
+            path.relative_to(root).as_posix()
+            for path in (root / "vendor").rglob("*")
+            if path.is_file() and not re.search(r"\.[0-9a-f]{12}\.", path.name)
+        }
+        assert collected == listed  # not ECharts' other builds, not bootstrap's sources
     finally:
-        shutil.rmtree(root, ignore_errors=True)  # 140 MB
+        shutil.rmtree(root, ignore_errors=True)
