@@ -1,6 +1,8 @@
 """What the public may read: published demands and only their public fields."""
 
+from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 from jiebang.core import clock
 from jiebang.demands.enums import Category, DemandState
@@ -55,12 +57,27 @@ def hall(
         ids = ids[:1000]
         qs = qs.filter(pk__in=ids)
         if sort not in SORTS:
-            rank = Case(
-                *[When(pk=pk, then=Value(pos)) for pos, pk in enumerate(ids)],
-                output_field=IntegerField(),
-            )
-            return qs.annotate(search_rank=rank).order_by("search_rank", "-published_at"), ids
+            return qs.annotate(search_rank=_rank_in(ids)).order_by(
+                "search_rank", "-published_at"
+            ), ids
     return qs.order_by(*SORTS.get(sort, SORTS["latest"])), ids
+
+
+def _rank_in(ids: list[int]):
+    """Each demand's position in the search's ranked ids. On PostgreSQL `array_position` over
+    one array parameter: a CASE with one branch per id (up to 1,000) cost ~150 ms to plan and
+    evaluate there, which made an uncached search page take a third of a second."""
+    if connection.vendor == "postgresql":
+        # The ids are a bound parameter; the table name is the model's own.
+        return RawSQL(  # noqa: S611
+            f'array_position(%s::bigint[], "{Demand._meta.db_table}"."id")',
+            (list(ids),),
+            output_field=IntegerField(),
+        )
+    return Case(
+        *[When(pk=pk, then=Value(pos)) for pos, pk in enumerate(ids)],
+        output_field=IntegerField(),
+    )
 
 
 def public_demand(pk: int) -> Demand:
