@@ -122,3 +122,17 @@ def test_a_quick_run_is_not_recorded_unless_asked():
     assert run_all.parse_args(["--only", "rush,hall"]).names == ["rush", "hall"]
     with pytest.raises(SystemExit):
         run_all.parse_args(["--only", "rush,nonsense"])
+
+
+def test_the_burst_is_judged_on_lost_submissions_only():
+    section = run_all.render_section({"rush": rush_summary(submit_p95=812.0, ok=False)})
+
+    rows = [line for line in section.splitlines() if line.startswith("| a. ")]
+    assert rows[0].startswith("| a. deadline rush") and rows[0].endswith("**missed** |")
+    assert rows[1].startswith("| a. burst") and rows[1].endswith("| met |")
+
+
+def test_the_cpu_reference_is_recorded_with_each_benchmark():
+    summary = dict(eligibility_summary(), cpu_reference_ms=17.5, command="bench/e.py")
+
+    assert "CPU reference 17.5 ms" in run_all.render_section({"eligibility": summary})
