@@ -15,6 +15,7 @@ from tests.conftest import REDIS_TEST_URL
 pytestmark = pytest.mark.unit
 
 OTHER = "redis://127.0.0.1:6379/13"
+TEST_DB = int(REDIS_TEST_URL.rsplit("/", 1)[1])  # 14 unless REDIS_TEST_URL says otherwise
 
 
 def test_the_client_object_is_built_once_per_server():
@@ -33,7 +34,7 @@ def test_the_client_object_is_built_once_per_server():
         replica = replica or primary.get_client()
         assert primary.get_client() is replica
     assert replica is not writer
-    assert writer.connection_pool.connection_kwargs["db"] == 14
+    assert writer.connection_pool.connection_kwargs["db"] == TEST_DB
     assert replica.connection_pool.connection_kwargs["db"] == 13
 
 
