@@ -523,25 +523,21 @@ def main() -> None:
         ("search (uncached)", scenarios[3][1]),
     ]
     results = {}
-    server = start_server(args, cache_seconds=None)
-    try:
-        for label, urls in scenarios:
-            boots = server.boots()
-            results[label] = run_load(args, server.port, urls, rng)
-            results[label]["restarts"] = server.boots() - boots
-            print(f"  {label}: {results[label]['rps']:.0f} rps", flush=True)
-    finally:
-        server.stop()
-    if not args.no_uncached:
-        server = start_server(args, cache_seconds=0)
+
+    def measure(cache_seconds, runs):
+        server = start_server(args, cache_seconds=cache_seconds)
         try:
-            for label, urls in uncached:
+            for label, urls in runs:
                 boots = server.boots()
                 results[label] = run_load(args, server.port, urls, rng)
                 results[label]["restarts"] = server.boots() - boots
                 print(f"  {label}: {results[label]['rps']:.0f} rps", flush=True)
         finally:
             server.stop()
+
+    measure(None, scenarios)
+    if not args.no_uncached:
+        measure(0, uncached)
 
     hello = results["hello-world /hello/"]["rps"]
     print()
